@@ -1,0 +1,148 @@
+/* pesx opt: objectives (x -> E, dE/dx) and minimizers that see only an
+ * objective, so one L-BFGS relaxes a structure, a band or a dimer.
+ * Layer 5: uses potential. */
+#ifndef PESX_OPT_H
+#define PESX_OPT_H
+
+#include <stddef.h>
+#include <pesx/potential.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- objective --------------------------------------------------------- */
+
+/* Evaluate at x: energy and gradient (n values).  The "gradient" may be a
+ * projected one (NEB, dimer): minimizers only follow -gradient and use the
+ * energy for reporting. */
+typedef int (*pesx_objective_fn)(void *ctx, const double *x, double *energy, double *gradient);
+
+typedef struct {
+    size_t n;                      /* coordinates                            */
+    pesx_objective_fn eval;
+    void *ctx;
+    const unsigned char *frozen;   /* n flags per coordinate, or NULL        */
+    size_t group;                  /* coordinates per atom for fmax (3, or 1) */
+    size_t calls;                  /* evaluations so far                      */
+} pesx_objective;
+
+/* Evaluate, zero the frozen components of the gradient, reject non-finite
+ * values (PESX_EFAILED) and count the call. */
+int pesx_objective_eval(pesx_objective *o, const double *x, double *energy, double *gradient);
+/* Largest per-atom (per-group) norm of g over free coordinates. */
+double pesx_objective_fmax(const pesx_objective *o, const double *g);
+/* 2-norm of g over free coordinates. */
+double pesx_objective_fnorm(const pesx_objective *o, const double *g);
+
+/* Adapter: a structure under a potential.  x are the 3n positions; frozen
+ * atoms (a->fixed) are frozen coordinates.  The adapter keeps its own
+ * copy of the atoms and scratch arrays. */
+typedef struct {
+    pesx_potential *potential;
+    pesx_atoms *atoms;        /* private copy; positions follow x */
+    double *forces;           /* 3n, last evaluation              */
+    unsigned char *frozen;    /* 3n                               */
+    double energy;
+} pesx_atoms_objective;
+
+int pesx_atoms_objective_init(pesx_atoms_objective *ao, pesx_objective *o,
+                              pesx_potential *p, const pesx_atoms *a);
+void pesx_atoms_objective_release(pesx_atoms_objective *ao);
+
+/* ---- minimizers -------------------------------------------------------- */
+
+typedef struct {
+    double max_step;   /* largest displacement of one atom per step, Angstrom (0.2) */
+    size_t memory;     /* L-BFGS history length (25)                           */
+    double h0;         /* L-BFGS initial inverse curvature, A^2/eV; 0 = automatic */
+    /* FIRE (Bitzek et al. 2006): */
+    double dt;         /* initial time step (0.1)                              */
+    double dt_max;     /* (1.0)                                                */
+    size_t n_min;      /* steps with P > 0 before dt grows (5)                 */
+    double f_inc;      /* (1.1) */
+    double f_dec;      /* (0.5) */
+    double alpha_start;/* (0.1) */
+    double f_alpha;    /* (0.99) */
+    /* L-BFGS energy check: a step that raises the energy by more than
+     * max_rise is rejected and retried at half its length (each retry is a
+     * force call), at most max_reject times in a row.  Only for objectives
+     * whose energy belongs to the gradient (not a projected NEB or dimer
+     * force).  A zeroed struct has it off. */
+    int energy_check;  /* (0 = off) */
+    double max_rise;   /* (1e-4) */
+    size_t max_reject; /* (10) */
+} pesx_minimizer_params;
+
+void pesx_minimizer_params_default(pesx_minimizer_params *p);
+
+/* A minimizer type: an ask/tell stepper.  step() receives the current point,
+ * its gradient and energy and writes the proposed displacement dx (never
+ * moving frozen coordinates); it keeps whatever history it needs. */
+typedef struct pesx_minimizer_type {
+    const char *name;
+    const char *summary;
+    size_t state_size;
+    int (*init)(void *state, size_t n, const pesx_minimizer_params *p);
+    int (*step)(void *state, const double *x, const double *g, double e,
+                const unsigned char *frozen, double *dx);
+    void (*reset)(void *state);  /* forget history (the surface changed)   */
+    void (*release)(void *state);
+} pesx_minimizer_type;
+
+extern const pesx_minimizer_type pesx_minimizer_lbfgs;
+extern const pesx_minimizer_type pesx_minimizer_fire;
+
+const pesx_minimizer_type *const *pesx_minimizer_types(void);
+const pesx_minimizer_type *pesx_minimizer_type_lookup(const char *name);
+
+typedef struct pesx_minimizer pesx_minimizer;
+
+pesx_minimizer *pesx_minimizer_alloc(const pesx_minimizer_type *T, size_t n,
+                                     const pesx_minimizer_params *p);
+void pesx_minimizer_free(pesx_minimizer *m);
+/* One step: dx from the type, then scaled so no group moves more than
+ * max_step (group = 3 coordinates, or as given). */
+int pesx_minimizer_step(pesx_minimizer *m, const double *x, const double *g, double e,
+                        const unsigned char *frozen, size_t group, double *dx);
+void pesx_minimizer_reset(pesx_minimizer *m);
+const char *pesx_minimizer_name(const pesx_minimizer *m);
+
+/* ---- the minimization driver ------------------------------------------- */
+
+typedef struct {
+    double fmax;       /* largest per-atom force, eV/A; <= 0 disables (0.01) */
+    double fnorm;      /* 2-norm of the force vector; <= 0 disables (0)      */
+    size_t max_steps;  /* (1000) */
+} pesx_converge;
+
+void pesx_converge_default(pesx_converge *c);
+/* 1 when every enabled criterion holds. */
+int pesx_converge_test(const pesx_converge *c, double fmax, double fnorm);
+
+typedef struct {
+    int converged;
+    size_t steps;      /* steps taken                                */
+    size_t calls;      /* objective evaluations, the first included  */
+    double energy;
+    double fmax;
+    double fnorm;
+} pesx_minimize_result;
+
+/* Called after every evaluation (step 0 = the start); a non-zero return
+ * stops the run with that status. */
+typedef int (*pesx_minimize_callback)(void *data, size_t step, const double *x,
+                                      double energy, const double *g,
+                                      double fmax, double fnorm);
+
+/* Minimise o from x (updated in place to the last point).  PESX_OK when
+ * converged, PESX_ENOCONV when max_steps ran out (res filled either way). */
+int pesx_minimize(pesx_objective *o, const pesx_minimizer_type *T,
+                  const pesx_minimizer_params *mp, const pesx_converge *c,
+                  double *x, pesx_minimize_callback cb, void *cb_data,
+                  pesx_minimize_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,93 @@
+/* Shared helpers of the subcommands: messages, exit codes, option values. */
+#include <config.h>
+#include "cmd.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *cmd_name = "pesx";
+
+static void vreport(const char *fmt, va_list ap)
+{
+    fprintf(stderr, "pesx %s: error: ", cmd_name);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+int cmd_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(fmt, ap);
+    va_end(ap);
+    return CMD_BAD_INPUT;
+}
+
+int cmd_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "see 'pesx %s --help'\n", cmd_name);
+    return CMD_BAD_INPUT;
+}
+
+int cmd_exit_status(int status)
+{
+    switch (status) {
+    case PESX_OK: return CMD_OK;
+    case PESX_EINVAL:
+    case PESX_EIO: return CMD_BAD_INPUT;
+    default: return CMD_FAILED;
+    }
+}
+
+int cmd_fail(int status)
+{
+    char buf[2048];
+    const pesx_error *e = pesx_error_last();
+    if (e->code == PESX_OK)
+        snprintf(buf, sizeof buf, "%s", pesx_strstatus(status));
+    else
+        pesx_error_format(e, buf, sizeof buf);
+    fprintf(stderr, "pesx %s: error: %s\n", cmd_name, buf);
+    return cmd_exit_status(status);
+}
+
+void cmd_print_usage(FILE *fp, const char *usage)
+{
+    fprintf(fp, "usage: %s", usage);
+}
+
+void cmd_quiet(void)
+{
+    pesx_log_set_level(PESX_LOG_QUIET);
+}
+
+void cmd_verbose(void)
+{
+    pesx_log_set_level(pesx_log_level() + 1);
+}
+
+int cmd_parse_double(const char *opt, const char *arg, double *out)
+{
+    if (pesx_parse_double(arg, out) != PESX_OK)
+        return cmd_usage_error("option %s: '%s' is not a finite number", opt, arg);
+    return CMD_OK;
+}
+
+int cmd_parse_positive(const char *opt, const char *arg, double *out)
+{
+    if (pesx_parse_double(arg, out) != PESX_OK || *out <= 0.0)
+        return cmd_usage_error("option %s: '%s' is not a positive number", opt, arg);
+    return CMD_OK;
+}
+
+int cmd_parse_count(const char *opt, const char *arg, long min, long max, long *out)
+{
+    if (pesx_parse_long(arg, min, max, out) != PESX_OK)
+        return cmd_usage_error("option %s: '%s' is not an integer in [%ld, %ld]", opt, arg, min, max);
+    return CMD_OK;
+}

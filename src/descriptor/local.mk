@@ -1,0 +1,1 @@
+# descriptor module: sources, Check suite, man pages

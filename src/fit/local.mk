@@ -1,0 +1,1 @@
+# fit module: sources, Check suite, man pages

@@ -1,0 +1,1 @@
+# nn module: sources, Check suite, man pages

@@ -1,0 +1,1 @@
+# path module: sources, Check suite, man pages

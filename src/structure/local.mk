@@ -1,0 +1,1 @@
+# structure module: sources, Check suite, man pages

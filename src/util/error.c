@@ -1,0 +1,76 @@
+/* The calling thread's last error: a status code plus where and what. */
+#include <config.h>
+#include <pesx/util.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static _Thread_local pesx_error last_error;
+
+int pesx_error_set(int code, const char *file, long line, const char *fmt, ...)
+{
+    va_list ap;
+    last_error.code = code;
+    snprintf(last_error.file, sizeof last_error.file, "%s", file ? file : "");
+    last_error.line = line;
+    va_start(ap, fmt);
+    vsnprintf(last_error.msg, sizeof last_error.msg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int pesx_error_prefix(const char *fmt, ...)
+{
+    char prefix[512], old[sizeof last_error.msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    memcpy(old, last_error.msg, sizeof old);
+    size_t len = strlen(prefix);
+    if (len > sizeof last_error.msg - 3)
+        len = sizeof last_error.msg - 3;
+    memcpy(last_error.msg, prefix, len);
+    memcpy(last_error.msg + len, ": ", 2);
+    /* old is NUL-terminated; keep as much of it as fits */
+    size_t room = sizeof last_error.msg - len - 2;
+    strncpy(last_error.msg + len + 2, old, room - 1);
+    last_error.msg[sizeof last_error.msg - 1] = '\0';
+    return last_error.code;
+}
+
+const pesx_error *pesx_error_last(void)
+{
+    return &last_error;
+}
+
+void pesx_error_clear(void)
+{
+    memset(&last_error, 0, sizeof last_error);
+}
+
+const char *pesx_strstatus(int code)
+{
+    switch (code) {
+    case PESX_OK: return "success";
+    case PESX_EINVAL: return "invalid input";
+    case PESX_ENOMEM: return "out of memory";
+    case PESX_EIO: return "input/output error";
+    case PESX_ENOCONV: return "did not converge";
+    case PESX_EFAILED: return "computation failed";
+    case PESX_EUNSUPPORTED: return "not supported";
+    default: return "unknown error";
+    }
+}
+
+void pesx_error_format(const pesx_error *e, char *buf, size_t size)
+{
+    const char *msg = e->msg[0] ? e->msg : pesx_strstatus(e->code);
+    if (e->file[0] && e->line > 0)
+        snprintf(buf, size, "%s:%ld: %s", e->file, e->line, msg);
+    else if (e->file[0])
+        snprintf(buf, size, "%s: %s", e->file, msg);
+    else
+        snprintf(buf, size, "%s", msg);
+}
