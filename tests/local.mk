@@ -1,3 +1,5 @@
 # Repository-wide tests: layering, CLI scripts
 TESTS += tests/check-layering.sh
 EXTRA_DIST += tests/check-layering.sh
+TESTS += tests/cli/synopsis.sh tests/cli/manlint.sh
+EXTRA_DIST += tests/cli/synopsis.sh tests/cli/manlint.sh

@@ -50,6 +50,11 @@ pesx_potential *cmd_open_potential(const char *spec);
 /* Read frame -1 (the last) of PATH, printing the error on failure. */
 int cmd_read_structure(const char *path, pesx_frame *f);
 
+/* SIGINT/SIGTERM set a flag instead of killing the process, so a long run
+ * can stop at the next step and write its outputs (and checkpoint). */
+void cmd_catch_interrupt(void);
+int cmd_interrupted(void);
+
 /* Commands (src/cmd/NAME.c). */
 int cmd_help(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
