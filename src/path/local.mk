@@ -1,1 +1,16 @@
 # path module: sources, Check suite, man pages
+# NEB and the barrier report (issue 5)
+src_libpesx_a_SOURCES += include/pesx/path.h include/pesx/path_report.h \
+	src/path/path_impl.h src/path/band.c src/path/interp.c src/path/idpp.c \
+	src/path/neb.c src/path/neb_run.c src/path/spline.c src/path/report.c \
+	src/path/report_xml.c src/path/report_svg.c
+
+# dimer (issue 6): dimer saddle search, Hessian, frequencies, HTST
+src_libpesx_a_SOURCES += src/path/dimer.c src/path/dimer_project.c src/path/dimer_connect.c \
+	src/path/dimer_impl.h src/path/hessian.c src/path/vib.c src/path/htst.c \
+	include/pesx/path_dimer.h include/pesx/path_vib.h
+check_PROGRAMS += tests/check_dimer
+TESTS += tests/check_dimer
+tests_check_dimer_SOURCES = tests/check_dimer.c $(TESTUTIL)
+tests_check_dimer_CFLAGS = $(TEST_CFLAGS)
+tests_check_dimer_LDADD = $(TEST_LDADD)
