@@ -1,0 +1,496 @@
+/* The improved dimer: rotation (L-BFGS or CG directions, Heyden's Fourier
+ * extrapolation of the rotation angle, Kastner & Sherwood's skip of small
+ * rotations) and translation with a minimizer on the modified gradient.
+ * See include/pesx/path_dimer.h for the method and the references. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pesx/path_dimer.h>
+#include "path/dimer_impl.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+void pesx_dimer_params_default(pesx_dimer_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->separation = 0.01;
+    p->rotation = PESX_DIMER_ROT_LBFGS;
+    p->rot_max = 4;
+    p->rot_angle = 5.0 * M_PI / 180.0;
+    p->rot_memory = 4;
+    p->translator = NULL;
+    pesx_minimizer_params_default(&p->mp);
+    p->mp.max_step = 0.2;
+    p->fnorm = 1e-3;
+    p->fmax = 0.0;
+    p->max_steps = 1000;
+    p->max_calls = 0;
+    p->remove_translation = 0;
+    p->remove_rotation = 0;
+}
+
+void pesx_dimer_params_auto(pesx_dimer_params *p, const pesx_atoms *a)
+{
+    int any_fixed = 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->fixed && a->fixed[i])
+            any_fixed = 1;
+    p->remove_translation = !any_fixed && a->n >= 2;
+    p->remove_rotation = p->remove_translation && !pesx_atoms_any_pbc(a) && a->n >= 3;
+}
+
+/* ---- workspace ----------------------------------------------------------- */
+
+typedef struct {
+    size_t n;
+    const pesx_dimer_params *p;
+    pesx_objective *o;
+    double *x1, *g0, *g1, *g1t, *hn, *G, *Gold, *d, *dold, *theta, *nt, *basis;
+    size_t nb;
+    /* rotation L-BFGS history */
+    double *s, *y, *rho, *alpha;
+    size_t m, count, head;
+    double e0;
+    size_t rotations;
+} dimer_ws;
+
+static void ws_free(dimer_ws *w)
+{
+    free(w->x1);
+    free(w->g0);
+    free(w->g1);
+    free(w->g1t);
+    free(w->hn);
+    free(w->G);
+    free(w->Gold);
+    free(w->d);
+    free(w->dold);
+    free(w->theta);
+    free(w->nt);
+    free(w->basis);
+    free(w->s);
+    free(w->y);
+    free(w->rho);
+    free(w->alpha);
+}
+
+static int ws_alloc(dimer_ws *w, pesx_objective *o, const pesx_dimer_params *p)
+{
+    size_t n = o->n;
+    memset(w, 0, sizeof *w);
+    w->n = n;
+    w->p = p;
+    w->o = o;
+    w->m = p->rot_memory ? p->rot_memory : 1;
+    double **vec[] = {&w->x1, &w->g0, &w->g1, &w->g1t, &w->hn, &w->G,
+                      &w->Gold, &w->d, &w->dold, &w->theta, &w->nt};
+    for (size_t i = 0; i < sizeof vec / sizeof vec[0]; i++) {
+        *vec[i] = calloc(n ? n : 1, sizeof(double));
+        if (!*vec[i])
+            goto nomem;
+    }
+    w->basis = calloc(6 * (n ? n : 1), sizeof(double));
+    w->s = calloc(w->m * (n ? n : 1), sizeof(double));
+    w->y = calloc(w->m * (n ? n : 1), sizeof(double));
+    w->rho = calloc(w->m, sizeof(double));
+    w->alpha = calloc(w->m, sizeof(double));
+    if (!w->basis || !w->s || !w->y || !w->rho || !w->alpha)
+        goto nomem;
+    return PESX_OK;
+nomem:
+    ws_free(w);
+    return pesx_error_set(PESX_ENOMEM, "", 0, "dimer: out of memory (%zu coordinates)", n);
+}
+
+/* Zero frozen coordinates and the rigid-body components. */
+static void project(dimer_ws *w, double *v)
+{
+    if (w->o->frozen)
+        for (size_t i = 0; i < w->n; i++)
+            if (w->o->frozen[i])
+                v[i] = 0.0;
+    if (w->nb)
+        dimer_project_out(w->n, w->basis, w->nb, v);
+}
+
+static void set_basis(dimer_ws *w, const double *x)
+{
+    w->nb = 0;
+    if ((w->p->remove_translation || w->p->remove_rotation) && w->n % 3 == 0)
+        dimer_rigid_basis(w->n, x, NULL, w->p->remove_translation, w->p->remove_rotation,
+                          w->basis, &w->nb);
+}
+
+static int normalise(dimer_ws *w, double *v)
+{
+    project(w, v);
+    double nv = dimer_norm(w->n, v);
+    if (!(nv > 1e-300) || !isfinite(nv))
+        return PESX_EINVAL;
+    for (size_t i = 0; i < w->n; i++)
+        v[i] /= nv;
+    return PESX_OK;
+}
+
+/* Gradient at x0 + dR * mode into g. */
+static int eval_image(dimer_ws *w, const double *x0, const double *mode, double *g)
+{
+    double e;
+    for (size_t i = 0; i < w->n; i++)
+        w->x1[i] = x0[i] + w->p->separation * mode[i];
+    return pesx_objective_eval(w->o, w->x1, &e, g);
+}
+
+static void hn_from(dimer_ws *w, const double *mode, double *C)
+{
+    double inv = 1.0 / w->p->separation;
+    for (size_t i = 0; i < w->n; i++)
+        w->hn[i] = (w->g1[i] - w->g0[i]) * inv;
+    project(w, w->hn);
+    *C = dimer_dot(w->n, mode, w->hn);
+}
+
+/* Rotation direction from the sphere gradient G: L-BFGS two-loop or CG. */
+static void rot_direction(dimer_ws *w, size_t r, const double *mode)
+{
+    size_t n = w->n;
+    if (w->p->rotation == PESX_DIMER_ROT_CG) {
+        double gamma = 0.0;
+        if (r > 0) {
+            double den = dimer_dot(n, w->Gold, w->Gold);
+            double num = 0.0;
+            for (size_t i = 0; i < n; i++)
+                num += w->G[i] * (w->G[i] - w->Gold[i]);
+            gamma = den > 0 ? num / den : 0.0;
+            if (gamma < 0)
+                gamma = 0.0;
+        }
+        for (size_t i = 0; i < n; i++)
+            w->d[i] = -w->G[i] + gamma * w->dold[i];
+    } else {
+        memcpy(w->d, w->G, n * sizeof *w->d);
+        size_t k = w->count;
+        for (size_t j = 0; j < k; j++) {
+            size_t idx = (w->head + w->m - 1 - j) % w->m;
+            w->alpha[idx] = w->rho[idx] * dimer_dot(n, w->s + idx * n, w->d);
+            for (size_t i = 0; i < n; i++)
+                w->d[i] -= w->alpha[idx] * w->y[idx * n + i];
+        }
+        if (k > 0) {
+            size_t last = (w->head + w->m - 1) % w->m;
+            double yy = dimer_dot(n, w->y + last * n, w->y + last * n);
+            double scale = yy > 0 ? 1.0 / (w->rho[last] * yy) : 1.0;
+            for (size_t i = 0; i < n; i++)
+                w->d[i] *= scale;
+        }
+        for (size_t j = k; j-- > 0;) {
+            size_t idx = (w->head + w->m - 1 - j) % w->m;
+            double beta = w->rho[idx] * dimer_dot(n, w->y + idx * n, w->d);
+            for (size_t i = 0; i < n; i++)
+                w->d[i] += (w->alpha[idx] - beta) * w->s[idx * n + i];
+        }
+        for (size_t i = 0; i < n; i++)
+            w->d[i] = -w->d[i];
+    }
+    double dn = dimer_dot(n, w->d, mode);
+    for (size_t i = 0; i < n; i++)
+        w->d[i] -= dn * mode[i];
+    project(w, w->d);
+    /* not a descent direction for the curvature: restart on -G */
+    if (dimer_dot(n, w->d, w->G) >= 0.0) {
+        w->count = 0;
+        for (size_t i = 0; i < n; i++)
+            w->d[i] = -w->G[i];
+    }
+}
+
+static void rot_history_add(dimer_ws *w, const double *s, const double *Gnew)
+{
+    size_t n = w->n, idx = w->head;
+    double sy = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        w->s[idx * n + i] = s[i];
+        w->y[idx * n + i] = Gnew[i] - w->Gold[i];
+        sy += s[i] * w->y[idx * n + i];
+    }
+    if (!(sy > 0.0)) {          /* curvature condition violated: forget */
+        w->count = 0;
+        return;
+    }
+    w->rho[idx] = 1.0 / sy;
+    w->head = (w->head + 1) % w->m;
+    if (w->count < w->m)
+        w->count++;
+}
+
+/* The rotation phase at x0 (g0 known): evaluate the image along MODE, then
+ * up to ROT_MAX trial rotations.  MODE is updated (unit); *C receives the
+ * curvature.  cb, when set, sees every rotation (for the mode search). */
+static int rotate(dimer_ws *w, const double *x0, double *mode, size_t rot_max, double *C,
+                  pesx_dimer_callback cb, void *cb_data, int *stopped)
+{
+    size_t n = w->n;
+    int st = eval_image(w, x0, mode, w->g1);
+    if (st)
+        return st;
+    w->count = 0;
+    w->head = 0;
+    hn_from(w, mode, C);
+    for (size_t r = 0;; r++) {
+        for (size_t i = 0; i < n; i++)
+            w->G[i] = 2.0 * (w->hn[i] - *C * mode[i]);
+        if (r > 0 && w->p->rotation == PESX_DIMER_ROT_LBFGS)
+            rot_history_add(w, w->nt, w->G); /* nt holds the last step s */
+        if (cb) {
+            int q = cb(cb_data, r, x0, mode, w->e0, *C, 0.0, w->o->calls);
+            if (q) {
+                *stopped = 1;
+                return PESX_OK;
+            }
+        }
+        if (r >= rot_max)
+            break;
+        rot_direction(w, r, mode);
+        double dnorm = dimer_norm(n, w->d);
+        if (!(dnorm > 1e-300))
+            break;
+        for (size_t i = 0; i < n; i++)
+            w->theta[i] = w->d[i] / dnorm;
+        double b1 = dimer_dot(n, w->theta, w->hn); /* dC/dphi / 2 */
+        double phi1 = -0.5 * atan(b1 / (fabs(*C) + 1e-300));
+        if (fabs(phi1) < w->p->rot_angle)
+            break;
+        /* trial rotation */
+        double c1 = cos(phi1), s1 = sin(phi1);
+        for (size_t i = 0; i < n; i++)
+            w->nt[i] = c1 * mode[i] + s1 * w->theta[i];
+        if (normalise(w, w->nt))
+            break;
+        st = eval_image(w, x0, w->nt, w->g1t);
+        if (st)
+            return st;
+        w->rotations++;
+        double inv = 1.0 / w->p->separation, Ct = 0.0;
+        for (size_t i = 0; i < n; i++)
+            Ct += w->nt[i] * (w->g1t[i] - w->g0[i]) * inv;
+        double a1 = (*C - Ct + b1 * sin(2 * phi1)) / (1.0 - cos(2 * phi1));
+        /* a1 cos 2phi + b1 sin 2phi = R cos(2phi - delta): its minimum is at
+         * phi = delta/2 + pi/2, taken modulo pi (phi and phi - pi are the same
+         * line) into (-pi/2, pi/2] */
+        double phim = 0.5 * atan2(b1, a1) - 0.5 * M_PI;
+        if (phim <= -0.5 * M_PI)
+            phim += M_PI;
+        double cm = cos(phim), sm = sin(phim);
+        double sp1 = sin(phi1), cp1 = cos(phi1);
+        /* gradient at the new image by linear interpolation (Heyden eq. 24):
+         * g1(phi) = g0 + cos(phi)(g1(0)-g0) + sin(phi)/sin(phi1) (g1(phi1) - g0 - cos(phi1)(g1(0)-g0)) */
+        for (size_t i = 0; i < n; i++) {
+            double d0 = w->g1[i] - w->g0[i];
+            double dt = w->g1t[i] - w->g0[i] - cp1 * d0;
+            double gnew = w->g0[i] + cm * d0 + sm / sp1 * dt;
+            w->nt[i] = cm * mode[i] + sm * w->theta[i]; /* new mode (temporarily) */
+            w->g1[i] = gnew;
+        }
+        memcpy(w->Gold, w->G, n * sizeof *w->G);
+        memcpy(w->dold, w->d, n * sizeof *w->d);
+        if (normalise(w, w->nt))
+            break;
+        for (size_t i = 0; i < n; i++) {
+            double s = w->nt[i] - mode[i];
+            mode[i] = w->nt[i];
+            w->nt[i] = s;
+        }
+        hn_from(w, mode, C);
+        if (fabs(phim) < w->p->rot_angle) {
+            if (cb) {
+                int q = cb(cb_data, r + 1, x0, mode, w->e0, *C, 0.0, w->o->calls);
+                if (q)
+                    *stopped = 1;
+            }
+            break;
+        }
+    }
+    return PESX_OK;
+}
+
+static double fmax_of(const pesx_objective *o, const double *g)
+{
+    return pesx_objective_fmax(o, g);
+}
+
+int pesx_dimer_project_mode(const pesx_dimer_params *p, const pesx_objective *o,
+                            const double *x, double *v)
+{
+    dimer_ws w;
+    memset(&w, 0, sizeof w);
+    w.n = o->n;
+    w.p = p;
+    w.o = (pesx_objective *)o;
+    w.basis = calloc(6 * (o->n ? o->n : 1), sizeof(double));
+    if (!w.basis)
+        return pesx_error_set(PESX_ENOMEM, "", 0, "dimer: out of memory");
+    set_basis(&w, x);
+    int st = normalise(&w, v);
+    free(w.basis);
+    if (st)
+        return pesx_error_set(PESX_EINVAL, "", 0,
+                              "the mode is zero over the free coordinates%s",
+                              (p->remove_translation || p->remove_rotation)
+                                  ? " once rigid translation/rotation is removed" : "");
+    return PESX_OK;
+}
+
+int pesx_dimer_search(pesx_objective *o, const pesx_dimer_params *p, double *x,
+                      double *mode, pesx_dimer_callback cb, void *cb_data,
+                      pesx_dimer_result *res)
+{
+    memset(res, 0, sizeof *res);
+    res->energy = NAN;
+    res->curvature = NAN;
+    if (!(p->separation > 0) || !(p->fnorm > 0 || p->fmax > 0))
+        return pesx_error_set(PESX_EINVAL, "", 0,
+                              "dimer: separation and a convergence threshold must be > 0");
+    dimer_ws w;
+    int st = ws_alloc(&w, o, p);
+    if (st)
+        return st;
+    size_t n = o->n, calls0 = o->calls;
+    const pesx_minimizer_type *T = p->translator ? p->translator : &pesx_minimizer_lbfgs;
+    pesx_minimizer *mz = pesx_minimizer_alloc(T, n, &p->mp);
+    double *gm = calloc(n ? n : 1, sizeof *gm);
+    double *dx = calloc(n ? n : 1, sizeof *dx);
+    if (!mz || !gm || !dx) {
+        st = mz ? pesx_error_set(PESX_ENOMEM, "", 0, "dimer: out of memory") : PESX_ENOMEM;
+        goto done;
+    }
+    set_basis(&w, x);
+    if (normalise(&w, mode)) {
+        st = pesx_error_set(PESX_EINVAL, "", 0,
+                            "dimer: the initial mode is zero over the free coordinates");
+        goto done;
+    }
+    st = pesx_objective_eval(o, x, &w.e0, w.g0);
+    if (st)
+        goto done;
+    int prev_positive = -1;
+    for (size_t step = 0;; step++) {
+        double C;
+        int stopped = 0;
+        set_basis(&w, x);
+        project(&w, mode);
+        if (normalise(&w, mode)) {
+            st = pesx_error_set(PESX_EFAILED, "", 0, "dimer: the mode vanished");
+            goto done;
+        }
+        double fnorm = pesx_objective_fnorm(o, w.g0), fmax = fmax_of(o, w.g0);
+        st = rotate(&w, x, mode, p->rot_max, &C, NULL, NULL, &stopped);
+        if (st)
+            goto done;
+        res->steps = step;
+        res->energy = w.e0;
+        res->curvature = C;
+        res->fnorm = fnorm;
+        res->fmax = fmax;
+        res->rotations = w.rotations;
+        res->calls = o->calls - calls0;
+        if (cb) {
+            int q = cb(cb_data, step, x, mode, w.e0, C, fnorm, res->calls);
+            if (q) {
+                st = q;
+                goto done;
+            }
+        }
+        int ok = (p->fnorm <= 0 || fnorm < p->fnorm) && (p->fmax <= 0 || fmax < p->fmax);
+        if (ok && C < 0) {
+            res->converged = 1;
+            st = PESX_OK;
+            goto done;
+        }
+        if (step >= p->max_steps || (p->max_calls && res->calls >= p->max_calls)) {
+            st = pesx_error_set(PESX_ENOCONV, "", 0,
+                                "dimer: not converged after %zu steps and %zu force calls "
+                                "(|F| = %.3g eV/A, curvature %.3g eV/A^2)",
+                                step, res->calls, fnorm, C);
+            goto done;
+        }
+        double gpar = dimer_dot(n, w.g0, mode);
+        if (C < 0) {
+            if (prev_positive == 1)
+                pesx_minimizer_reset(mz);
+            for (size_t i = 0; i < n; i++)
+                gm[i] = w.g0[i] - 2.0 * gpar * mode[i];
+            st = pesx_minimizer_step(mz, x, gm, -w.e0, o->frozen, o->group ? o->group : 3, dx);
+            if (st)
+                goto done;
+            prev_positive = 0;
+        } else {
+            /* convex region: a fixed uphill step along the mode (Henkelman &
+             * Jonsson 1999: F' = -F_par); the L-BFGS history is not valid here */
+            double sgn = gpar > 0 ? 1.0 : (gpar < 0 ? -1.0 : 1.0);
+            double am = (o->group == 1) ? 0.0 : dimer_atom_max(n, mode);
+            if (o->group == 1 || am <= 0) {
+                am = 0.0;
+                for (size_t i = 0; i < n; i++)
+                    if (fabs(mode[i]) > am)
+                        am = fabs(mode[i]);
+            }
+            double len = 0.5 * p->mp.max_step / am;
+            for (size_t i = 0; i < n; i++)
+                dx[i] = sgn * len * mode[i];
+            pesx_minimizer_reset(mz);
+            prev_positive = 1;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (!o->frozen || !o->frozen[i])
+                x[i] += dx[i];
+        st = pesx_objective_eval(o, x, &w.e0, w.g0);
+        if (st)
+            goto done;
+    }
+done:
+    res->calls = o->calls - calls0;
+    res->rotations = w.rotations;
+    free(gm);
+    free(dx);
+    pesx_minimizer_free(mz);
+    ws_free(&w);
+    return st;
+}
+
+int pesx_dimer_lowest_mode(pesx_objective *o, const pesx_dimer_params *p,
+                           const double *x, double *mode, pesx_dimer_callback cb,
+                           void *cb_data, pesx_dimer_result *res)
+{
+    memset(res, 0, sizeof *res);
+    dimer_ws w;
+    int st = ws_alloc(&w, o, p);
+    if (st)
+        return st;
+    size_t calls0 = o->calls;
+    set_basis(&w, x);
+    if (normalise(&w, mode)) {
+        st = pesx_error_set(PESX_EINVAL, "", 0,
+                            "dimer: the initial mode is zero over the free coordinates");
+        goto done;
+    }
+    st = pesx_objective_eval(o, x, &w.e0, w.g0);
+    if (st)
+        goto done;
+    double C = NAN;
+    int stopped = 0;
+    size_t rot_max = p->max_calls ? p->max_calls : 1000;
+    st = rotate(&w, x, mode, rot_max, &C, cb, cb_data, &stopped);
+    res->converged = (st == PESX_OK);
+    res->energy = w.e0;
+    res->curvature = C;
+    res->fnorm = pesx_objective_fnorm(o, w.g0);
+    res->fmax = pesx_objective_fmax(o, w.g0);
+done:
+    res->calls = o->calls - calls0;
+    res->rotations = w.rotations;
+    ws_free(&w);
+    return st;
+}

@@ -1,0 +1,22 @@
+/* Private helpers of the dimer, Hessian and frequency code (src/path/). */
+#ifndef PESX_PATH_DIMER_IMPL_H
+#define PESX_PATH_DIMER_IMPL_H
+
+#include <stddef.h>
+
+/* Orthonormal basis (rows of BASIS, up to 6 x n) of rigid translations
+ * (TRANS) and rotations about the weighted centre (ROT) of n/3 atoms at X.
+ * W (may be NULL = all 1) are per-coordinate weights (sqrt(mass) for
+ * mass-weighted coordinates).  Degenerate rotations (linear molecules) are
+ * dropped.  *nb receives the number of rows. */
+void dimer_rigid_basis(size_t n, const double *x, const double *w, int trans, int rot,
+                       double *basis, size_t *nb);
+/* v -= sum_b (v.b) b */
+void dimer_project_out(size_t n, const double *basis, size_t nb, double *v);
+
+double dimer_dot(size_t n, const double *a, const double *b);
+double dimer_norm(size_t n, const double *a);
+/* Largest per-atom (3-group) norm of v. */
+double dimer_atom_max(size_t n, const double *v);
+
+#endif
