@@ -4,6 +4,13 @@ src_libpesx_a_SOURCES += include/pesx/path.h include/pesx/path_report.h \
 	src/path/path_impl.h src/path/band.c src/path/interp.c src/path/idpp.c \
 	src/path/neb.c src/path/neb_run.c src/path/spline.c src/path/report.c \
 	src/path/report_xml.c src/path/report_svg.c
+check_PROGRAMS += tests/check_path
+TESTS += tests/check_path
+tests_check_path_SOURCES = tests/check_path.c $(TESTUTIL)
+tests_check_path_CFLAGS = $(TEST_CFLAGS)
+tests_check_path_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/data/neb/make_lj_hop.py tests/data/neb/lj_hop_reference.txt \
+	tests/data/neb/lj_hop_reactant.xyz tests/data/neb/lj_hop_product.xyz
 
 # dimer (issue 6): dimer saddle search, Hessian, frequencies, HTST
 src_libpesx_a_SOURCES += src/path/dimer.c src/path/dimer_project.c src/path/dimer_connect.c \
