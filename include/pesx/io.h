@@ -13,6 +13,8 @@ extern "C" {
 #endif
 
 #define PESX_FRAME_MAX_EXTRA 8
+/* Largest atom count the XYZ reader accepts in one frame. */
+#define PESX_XYZ_MAX_ATOMS 100000000L
 
 /* One frame of an (extended) XYZ file: a structure plus what the file said
  * about it.  Any per-atom numeric column the reader does not interpret
