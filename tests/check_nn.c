@@ -363,6 +363,21 @@ START_TEST(t_weight_grad_batches)
     ck_assert_int_eq(pesx_nn_weight_grad(net, ws, c + 15, v + 15 * 7, g2), PESX_OK);
     for (size_t k = 0; k < nw; k++)
         ck_assert_double_eq_tol(g1[k], g2[k], 1e-12 * fmax(1.0, fabs(g1[k])));
+    /* row by row (the small-batch loops) = the whole batch (BLAS) */
+    double *g3 = calloc(nw, sizeof *g3), dxa[40 * 7], dx1[7], e1;
+    ck_assert_int_eq(pesx_nn_forward(net, m, x, 7, e, PESX_NN_GRAD, ws), PESX_OK);
+    ck_assert_int_eq(pesx_nn_input_grad(net, ws, dxa), PESX_OK);
+    for (size_t a = 0; a < m; a++) {
+        ck_assert_int_eq(pesx_nn_forward(net, 1, x + a * 7, 7, &e1, PESX_NN_MIXED, ws), PESX_OK);
+        ck_assert_double_eq_tol(e1, e[a], 1e-13 * fmax(1.0, fabs(e1)));
+        ck_assert_int_eq(pesx_nn_weight_grad(net, ws, c + a, v + a * 7, g3), PESX_OK);
+        ck_assert_int_eq(pesx_nn_input_grad(net, ws, dx1), PESX_OK);
+        for (size_t k = 0; k < 7; k++)
+            ck_assert_double_eq_tol(dx1[k], dxa[a * 7 + k], 1e-13 * fmax(1.0, fabs(dx1[k])));
+    }
+    for (size_t k = 0; k < nw; k++)
+        ck_assert_double_eq_tol(g1[k], g3[k], 1e-12 * fmax(1.0, fabs(g1[k])));
+    free(g3);
     /* no terms: nothing added */
     ck_assert_int_eq(pesx_nn_weight_grad(net, ws, NULL, NULL, g2), PESX_OK);
     for (size_t k = 0; k < nw; k++)

@@ -1,4 +1,4 @@
-/* Batched dense layers through cblas_dgemm: forward pass, back-propagation
+/* Batched dense layers through cblas_dgemm (plain loops for tiny batches): forward pass, back-propagation
  * to the inputs, and the weight gradient of  sum_a c_a E_a + v_a . dE_a/dx_a
  * (forward-mode tangent pass along v, then reverse mode through both).
  * The only file of pesx that includes <cblas.h>.
@@ -8,7 +8,104 @@
  * 1 b_l^T), so no transposes are needed on the forward pass. */
 #include <cblas.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include "nn/nn_impl.h"
+
+/* Batches up to this many rows (and every batch inside an OpenMP parallel
+ * region, so OpenBLAS never starts threads of its own there) use the plain
+ * loops below: for one atom at a time the BLAS call overhead dominates. */
+#define SMALL_ROWS 8
+
+/* Force vectorisation of the short inner loops (-O2 would not). */
+#ifdef _OPENMP
+#define SIMD _Pragma("omp simd")
+#define SIMD_SUM_T _Pragma("omp simd reduction(+:t)")
+#else
+#define SIMD
+#define SIMD_SUM_T
+#endif
+
+static int use_loops(size_t m)
+{
+#ifdef _OPENMP
+    if (omp_in_parallel())
+        return 1;
+#endif
+    return m <= SMALL_ROWS;
+}
+
+/* C (m x n) = alpha A (m x k) B (k x n) + beta C, row-major, beta 0 or 1. */
+static void gemm_nn(size_t m, size_t n, size_t k, double alpha, const double *restrict A,
+                    size_t lda, const double *restrict B, size_t ldb, double beta,
+                    double *restrict C, size_t ldc)
+{
+    if (!use_loops(m)) {
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)k, alpha, A,
+                    (int)lda, B, (int)ldb, beta, C, (int)ldc);
+        return;
+    }
+    for (size_t a = 0; a < m; a++) {
+        double *restrict c = C + a * ldc;
+        const double *ar = A + a * lda;
+        if (beta == 0.0)
+            for (size_t j = 0; j < n; j++)
+                c[j] = 0.0;
+        for (size_t p = 0; p < k; p++) {
+            double t = alpha * ar[p];
+            const double *restrict b = B + p * ldb;
+            SIMD
+            for (size_t j = 0; j < n; j++)
+                c[j] += t * b[j];
+        }
+    }
+}
+
+/* C (m x n) = alpha A (m x k) B^T (B is n x k) + beta C, beta 0. */
+static void gemm_nt(size_t m, size_t n, size_t k, double alpha, const double *restrict A,
+                    size_t lda, const double *restrict B, size_t ldb, double *restrict C,
+                    size_t ldc)
+{
+    if (!use_loops(m)) {
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)n, (int)k, alpha, A,
+                    (int)lda, B, (int)ldb, 0.0, C, (int)ldc);
+        return;
+    }
+    for (size_t a = 0; a < m; a++) {
+        const double *ar = A + a * lda;
+        for (size_t j = 0; j < n; j++) {
+            const double *b = B + j * ldb;
+            double t = 0.0;
+            SIMD_SUM_T
+            for (size_t p = 0; p < k; p++)
+                t += ar[p] * b[p];
+            C[a * ldc + j] = alpha * t;
+        }
+    }
+}
+
+/* C (n1 x n2) += alpha A^T B with A (m x n1), B (m x n2). */
+static void gemm_tn(size_t n1, size_t n2, size_t m, double alpha, const double *restrict A,
+                    size_t lda, const double *restrict B, size_t ldb, double *restrict C,
+                    size_t ldc)
+{
+    if (!use_loops(m)) {
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)n1, (int)n2, (int)m, alpha, A,
+                    (int)lda, B, (int)ldb, 1.0, C, (int)ldc);
+        return;
+    }
+    for (size_t a = 0; a < m; a++) {
+        const double *ar = A + a * lda, *b = B + a * ldb;
+        for (size_t i = 0; i < n1; i++) {
+            double t = alpha * ar[i];
+            double *restrict c = C + i * ldc;
+            SIMD
+            for (size_t j = 0; j < n2; j++)
+                c[j] += t * b[j];
+        }
+    }
+}
 
 static double layer_scale(const pesx_nn *net, size_t l)
 {
@@ -52,8 +149,7 @@ int pesx_nn_forward(const pesx_nn *net, size_t m, const double *x, size_t ldx,
         double *z = lay(ws, ws->y, l), s = layer_scale(net, l);
         for (size_t a = 0; a < m; a++)
             memcpy(z + a * nout, b, nout * sizeof *z);
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)nout, (int)nin,
-                    1.0, yin, (int)ldin, A, (int)nout, 1.0, z, (int)nout);
+        gemm_nn(m, nout, nin, 1.0, yin, ldin, A, nout, 1.0, z, nout);
         if (s != 1.0)
             for (size_t k = 0; k < m * nout; k++)
                 z[k] *= s;
@@ -98,9 +194,7 @@ int pesx_nn_input_grad(const pesx_nn *net, pesx_nn_workspace *ws, double *dx)
         for (size_t k = 0; k < m * nout; k++)
             zbar[k] = d1[k] * ybar[k];
         /* ybar_{l-1} = s zbar A^T: (m x nout)(nout x nin) */
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)nin, (int)nout,
-                    layer_scale(net, l), zbar, (int)nout, A, (int)nout, 0.0,
-                    l == 1 ? dx : ybar, (int)nin);
+        gemm_nt(m, nin, nout, layer_scale(net, l), zbar, nout, A, nout, l == 1 ? dx : ybar, nin);
     }
     return PESX_OK;
 }
@@ -129,9 +223,8 @@ int pesx_nn_weight_grad(const pesx_nn *net, pesx_nn_workspace *ws, const double 
                     ydot[k] = d1[k] * zd[k];
                 yd_in = ydot;
             }
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)nout, (int)nin,
-                        layer_scale(net, l), yd_in, (int)nin, A, (int)nout, 0.0,
-                        lay(ws, ws->zdot, l), (int)nout);
+            gemm_nn(m, nout, nin, layer_scale(net, l), yd_in, nin, A, nout, 0.0,
+                    lay(ws, ws->zdot, l), nout);
         }
     }
 
@@ -160,8 +253,7 @@ int pesx_nn_weight_grad(const pesx_nn *net, pesx_nn_workspace *ws, const double 
                 zbar[k] = d1[k] * ybar[k];
         }
         /* gA += s (Y_{l-1}^T zbar + Ydot_{l-1}^T ydbar); gb += s colsum(zbar) */
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)nin, (int)nout, (int)m, s, yin,
-                    (int)ldin, zbar, (int)nout, 1.0, gA, (int)nout);
+        gemm_tn(nin, nout, m, s, yin, ldin, zbar, nout, gA, nout);
         for (size_t a = 0; a < m; a++) {
             const double *zr = zbar + a * nout;
             for (size_t j = 0; j < nout; j++)
@@ -175,18 +267,14 @@ int pesx_nn_weight_grad(const pesx_nn *net, pesx_nn_workspace *ws, const double 
             yd_in = ydot;
         }
         if (v)
-            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)nin, (int)nout, (int)m, s,
-                        yd_in, (int)nin, ydbar,
-                        (int)nout, 1.0, gA, (int)nout);
+            gemm_tn(nin, nout, m, s, yd_in, nin, ydbar, nout, gA, nout);
         if (l == 1)
             break;
         /* adjoints of layer l-1: ybar = s zbar A^T, ydbar = s ydbar A^T */
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)nin, (int)nout, s, zbar,
-                    (int)nout, A, (int)nout, 0.0, ybar, (int)nin);
+        gemm_nt(m, nin, nout, s, zbar, nout, A, nout, ybar, nin);
         if (v) {
             /* zbar is free now: use it as the output, then swap */
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)nin, (int)nout, s,
-                        ydbar, (int)nout, A, (int)nout, 0.0, zbar, (int)nin);
+            gemm_nt(m, nin, nout, s, ydbar, nout, A, nout, zbar, nin);
             double *t = ydbar;
             ydbar = zbar;
             zbar = t;

@@ -6,3 +6,6 @@ TESTS += tests/check_nn
 tests_check_nn_SOURCES = tests/check_nn.c $(TESTUTIL)
 tests_check_nn_CFLAGS = $(TEST_CFLAGS)
 tests_check_nn_LDADD = $(TEST_LDADD)
+noinst_PROGRAMS += tests/bench/bench_nn
+tests_bench_bench_nn_SOURCES = tests/bench/bench_nn.c
+tests_bench_bench_nn_LDADD = src/libpesx.a $(PESX_LIBS)
