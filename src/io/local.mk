@@ -1,17 +1,24 @@
 # io module (layer 2): files in and out; the only user of libxml2.
 
-# (extended) XYZ
+# ---- (extended) XYZ ----
 src_libpesx_a_SOURCES += include/pesx/io.h \
 	src/io/frame.c src/io/xyz_impl.h src/io/xyz_comment.c \
 	src/io/xyz_read.c src/io/xyz_write.c
 
-# Check suite (one program for the module)
+# ---- Check suite: one program for the whole module (tests/check_io.c) ----
 check_PROGRAMS += tests/check_io
 TESTS += tests/check_io
 tests_check_io_SOURCES = tests/check_io.c $(TESTUTIL)
 tests_check_io_CFLAGS = $(TEST_CFLAGS)
 tests_check_io_LDADD = $(TEST_LDADD)
 
-# XYZ test data: bad-input fixtures and files written by ASE
-EXTRA_DIST += $(IO_XYZ_FIXTURES)
-IO_XYZ_FIXTURES =
+# ---- XYZ test data and the ASE compatibility test ----
+# tests/data/xyz: bad-input fixtures and files written by ASE 3.22
+# (make_ase_fixture.py regenerates those).
+EXTRA_DIST += tests/data/xyz
+# xyz_copy runs the reader and writer for the script (no CLI needed).
+check_PROGRAMS += tests/xyz_copy
+tests_xyz_copy_SOURCES = tests/xyz_copy.c
+tests_xyz_copy_LDADD = src/libpesx.a $(PESX_LIBS)
+TESTS += tests/cli/xyz_ase.sh
+EXTRA_DIST += tests/cli/xyz_ase.sh
