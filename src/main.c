@@ -15,6 +15,10 @@ struct command {
 
 static const struct command commands[] = {
     {"help", cmd_help, "show the manual page of a command (pesx help CMD)"},
+    {"saddle", cmd_saddle, "saddle point by the dimer method, frequencies and HTST rate"},
+    {"vib", cmd_vib, "normal modes and harmonic frequencies of a structure"},
+    {"neb", cmd_neb, "climbing-image NEB between two minima, with the barrier report"},
+    {"barrier", cmd_barrier, "barrier report of a band from any source"},
     {NULL, NULL, NULL},
 };
 

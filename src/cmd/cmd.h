@@ -59,5 +59,9 @@ int cmd_interrupted(void);
 int cmd_help(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_opt(int argc, char **argv);
+int cmd_saddle(int argc, char **argv);
+int cmd_vib(int argc, char **argv);
+int cmd_neb(int argc, char **argv);
+int cmd_barrier(int argc, char **argv);
 
 #endif

@@ -12,6 +12,10 @@ tests_check_path_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/data/neb/make_lj_hop.py tests/data/neb/lj_hop_reference.txt \
 	tests/data/neb/lj_hop_reactant.xyz tests/data/neb/lj_hop_product.xyz
 
+# the neb and barrier commands (cmd layer, linked into pesx only) and their pages
+pesx_SOURCES += src/cmd/neb.c src/cmd/barrier.c
+dist_man_MANS += man/pesx-neb.1 man/pesx-barrier.1
+
 # dimer (issue 6): dimer saddle search, Hessian, frequencies, HTST
 src_libpesx_a_SOURCES += src/path/dimer.c src/path/dimer_project.c src/path/dimer_connect.c \
 	src/path/dimer_impl.h src/path/hessian.c src/path/vib.c src/path/htst.c \
@@ -21,3 +25,6 @@ TESTS += tests/check_dimer
 tests_check_dimer_SOURCES = tests/check_dimer.c $(TESTUTIL)
 tests_check_dimer_CFLAGS = $(TEST_CFLAGS)
 tests_check_dimer_LDADD = $(TEST_LDADD)
+# the saddle and vib commands (layer 7 sources, listed here with their module's issue)
+pesx_SOURCES += src/cmd/saddle.c src/cmd/vib.c src/cmd/vib_common.c src/cmd/vib_common.h
+dist_man_MANS += man/pesx-saddle.1 man/pesx-vib.1
