@@ -22,3 +22,7 @@ tests_xyz_copy_SOURCES = tests/xyz_copy.c
 tests_xyz_copy_LDADD = src/libpesx.a $(PESX_LIBS)
 TESTS += tests/cli/xyz_ase.sh
 EXTRA_DIST += tests/cli/xyz_ase.sh
+
+# n2p2 / RuNNer potential directories and input.data structures (BP engine)
+src_libpesx_a_SOURCES += include/pesx/io_n2p2.h src/io/n2p2_impl.h src/io/n2p2_util.c \
+	src/io/n2p2_potential.c src/io/n2p2_structure.c
