@@ -15,6 +15,8 @@ EXTRA_DIST += tests/data/neb/make_lj_hop.py tests/data/neb/lj_hop_reference.txt 
 # the neb and barrier commands (cmd layer, linked into pesx only) and their pages
 pesx_SOURCES += src/cmd/neb.c src/cmd/barrier.c
 dist_man_MANS += man/pesx-neb.1 man/pesx-barrier.1
+TESTS += tests/cli/neb.sh
+EXTRA_DIST += tests/cli/neb.sh tests/bench/bench_neb_pt.sh
 
 # dimer (issue 6): dimer saddle search, Hessian, frequencies, HTST
 src_libpesx_a_SOURCES += src/path/dimer.c src/path/dimer_project.c src/path/dimer_connect.c \
