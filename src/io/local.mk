@@ -2,7 +2,7 @@
 
 # ---- (extended) XYZ ----
 src_libpesx_a_SOURCES += include/pesx/io.h \
-	src/io/frame.c src/io/xyz_impl.h src/io/xyz_comment.c \
+	src/io/frame.c src/io/xyz_impl.h src/io/xyz_comment.c src/io/xyz_header.c \
 	src/io/xyz_read.c src/io/xyz_write.c
 
 # ---- Check suite: one program for the whole module (tests/check_io.c) ----

@@ -3,6 +3,7 @@
 #define PESX_IO_XYZ_IMPL_H
 
 #include <stddef.h>
+#include <pesx/io.h>
 
 /* One entry of an extended-XYZ comment line: key=value or a bare key.  KEY
  * and VALUE are unquoted and unescaped (VALUE is NULL for a bare key); the
@@ -53,5 +54,44 @@ void xyz_format_double(char *buf, double v);
 /* A short printable rendering of TEXT for error messages (at most ~40
  * characters, control bytes shown as '?'). */
 const char *xyz_show(const char *text, char *buf, size_t size);
+
+/* What a Properties column group is read as. */
+enum { ROLE_SKIP, ROLE_SPECIES, ROLE_POS, ROLE_Z, ROLE_FORCES, ROLE_MOVE_MASK, ROLE_FIXED, ROLE_EXTRA };
+
+#define XYZ_MAX_PROPS 64
+#define XYZ_MAX_PROP_COLS 1024
+#define XYZ_MAX_TOTAL_COLS 4096
+
+typedef struct {
+    const char *name;
+    char type;  /* R I S L */
+    int ncols;
+    int role;
+    int slot;   /* extra slot for ROLE_EXTRA */
+} xyz_prop;
+
+/* What the comment line said. */
+typedef struct {
+    int extended;          /* a Properties entry was given */
+    int has_lattice;
+    double cell[9];
+    int pbc[3];
+    int has_energy;
+    double energy;
+    char *props_text;      /* copy of the Properties value; prop names point into it */
+    size_t nprops;
+    xyz_prop prop[XYZ_MAX_PROPS];
+    int total_cols;
+    int n_extra;
+    char *info;
+} xyz_header;
+
+/* Parse the comment line TEXT (line LINE of FILE, for errors) into H;
+ * PESX_EINVAL with the error set for a malformed one.  H is always to be
+ * released, also after an error. */
+int xyz_parse_comment(const char *file, long line, const char *text, xyz_header *h);
+void xyz_header_release(xyz_header *h);
+/* T/True/true/TRUE/1 or F/False/false/FALSE/0. */
+int xyz_parse_bool(const char *s, int *out);
 
 #endif
