@@ -4,6 +4,7 @@
  * OptBench Pt heptamer, Mueller-Brown stationary points), brute-force
  * periodic sums, and every error path of the spec parser. */
 #include "testutil.h"
+#include <pesx/io.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -143,49 +144,29 @@ static pesx_atoms *make_point(double x, double y, double z)
     return a;
 }
 
-/* Test-only reader of the OptBench extended XYZ files (species, pos, fixed
- * and optionally forces columns; Lattice, pbc, energy in the header).  The
- * header line is copied to HDR. */
+/* An OptBench extended XYZ file through the io reader: the structure, its
+ * energy, its forces (when FORCES is given and the file has them; caller
+ * frees) and the other comment-line keys (verbatim) into HDR. */
 static pesx_atoms *load_extxyz(const char *path, double *energy, double **forces, char *hdr,
                                size_t hsize)
 {
-    FILE *fp = fopen(path, "r");
-    char line[4096], *s;
-    long n;
+    pesx_frame fr;
     pesx_atoms *a;
-    int has_f;
-    ck_assert_msg(fp != NULL, "cannot open %s: %s", path, strerror(errno));
-    ck_assert(fgets(line, sizeof line, fp) && sscanf(line, "%ld", &n) == 1 && n > 0);
-    ck_assert(fgets(line, sizeof line, fp));
-    snprintf(hdr, hsize, "%s", line);
-    a = pesx_atoms_alloc((size_t)n);
-    ck_assert((s = strstr(line, "Lattice=\"")));
-    ck_assert(sscanf(s + 9, "%lf %lf %lf %lf %lf %lf %lf %lf %lf", &a->cell[0], &a->cell[1],
-                     &a->cell[2], &a->cell[3], &a->cell[4], &a->cell[5], &a->cell[6],
-                     &a->cell[7], &a->cell[8]) == 9);
-    a->has_cell = 1;
-    ck_assert((s = strstr(line, "pbc=\"")));
-    for (int k = 0; k < 3; k++)
-        a->pbc[k] = s[5 + 2 * k] == 'T';
-    ck_assert((s = strstr(line, " energy=")));
-    *energy = strtod(s + 8, NULL);
-    has_f = strstr(line, ":forces:R:3") != NULL;
-    if (forces)
-        *forces = has_f ? calloc(3 * (size_t)n, sizeof **forces) : NULL;
-    for (long i = 0; i < n; i++) {
-        char sym[8];
-        int fixed;
-        double f3[3];
-        ck_assert(fgets(line, sizeof line, fp));
-        int got = sscanf(line, "%7s %lf %lf %lf %d %lf %lf %lf", sym, &a->x[3 * i],
-                         &a->x[3 * i + 1], &a->x[3 * i + 2], &fixed, &f3[0], &f3[1], &f3[2]);
-        ck_assert_int_eq(got, has_f ? 8 : 5);
-        a->z[i] = pesx_element_z(sym);
-        a->fixed[i] = (unsigned char)fixed;
-        if (has_f && forces)
-            memcpy(*forces + 3 * i, f3, sizeof f3);
+    pesx_frame_init(&fr);
+    int st = pesx_xyz_read_frame(path, 0, &fr);
+    ck_assert_msg(st == PESX_OK, "reading %s: %s", path, pesx_error_last()->msg);
+    ck_assert_msg(fr.has_energy, "%s: no energy", path);
+    *energy = fr.energy;
+    snprintf(hdr, hsize, " %s", fr.info ? fr.info : "");
+    if (forces) {
+        *forces = NULL;
+        if (fr.has_forces) {
+            *forces = malloc(3 * fr.atoms->n * sizeof **forces);
+            memcpy(*forces, fr.forces, 3 * fr.atoms->n * sizeof **forces);
+        }
     }
-    fclose(fp);
+    a = pesx_atoms_clone(fr.atoms);
+    pesx_frame_release(&fr);
     return a;
 }
 
