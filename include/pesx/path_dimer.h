@@ -54,7 +54,7 @@ typedef struct {
 void pesx_dimer_params_default(pesx_dimer_params *p);
 /* Choose remove_translation/remove_rotation for a structure: translation when
  * no atom is fixed and there are at least 2 atoms; rotation when in addition
- * no direction is periodic and there are at least 3 atoms. */
+ * no direction is periodic. */
 void pesx_dimer_params_auto(pesx_dimer_params *p, const pesx_atoms *a);
 
 typedef struct {

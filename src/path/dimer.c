@@ -39,7 +39,7 @@ void pesx_dimer_params_auto(pesx_dimer_params *p, const pesx_atoms *a)
         if (a->fixed && a->fixed[i])
             any_fixed = 1;
     p->remove_translation = !any_fixed && a->n >= 2;
-    p->remove_rotation = p->remove_translation && !pesx_atoms_any_pbc(a) && a->n >= 3;
+    p->remove_rotation = p->remove_translation && !pesx_atoms_any_pbc(a);
 }
 
 /* ---- workspace ----------------------------------------------------------- */

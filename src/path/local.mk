@@ -30,3 +30,5 @@ tests_check_dimer_LDADD = $(TEST_LDADD)
 # the saddle and vib commands (layer 7 sources, listed here with their module's issue)
 pesx_SOURCES += src/cmd/saddle.c src/cmd/vib.c src/cmd/vib_common.c src/cmd/vib_common.h
 dist_man_MANS += man/pesx-saddle.1 man/pesx-vib.1
+TESTS += tests/cli/saddle.sh tests/cli/vib.sh
+EXTRA_DIST += tests/cli/saddle.sh tests/cli/vib.sh

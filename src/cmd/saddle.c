@@ -1,0 +1,956 @@
+/* pesx saddle: first-order saddle points by the improved dimer method,
+ * checked by the Hessian, connected to their minima, with frequencies, the
+ * harmonic TST rate and the barrier report. */
+#include <config.h>
+#include "cmd.h"
+#include "vib_common.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pesx/path.h>
+#include <pesx/path_dimer.h>
+#include <pesx/path_report.h>
+#include <pesx/path_vib.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+static const char usage[] =
+    "pesx saddle [--dimer] [START.xyz] -p POT [--mode FILE] [--mode-from-band BAND.xyz]\n"
+    "            [--displace D] [--displace-atoms LIST] [--seed N] [--searches K]\n"
+    "            [--rotation lbfgs|cg] [--separation D] [--rot-angle DEG] [--rot-max N]\n"
+    "            [--fnorm F] [--fmax F] [--max-steps N] [--max-step D]\n"
+    "            [--reactant R.xyz] [--product P.xyz] [--no-connect] [--no-hessian]\n"
+    "            [--hessian-step H] [--temperature T] [-o OUT.xyz] [--report FILE.xml]\n"
+    "            [--plot FILE.svg] [-q] [-v]\n"
+    "\n"
+    "  -p, --potential SPEC     the potential (see 'pesx help potentials')\n"
+    "      --dimer              the method (the only one; accepted for clarity)\n"
+    "      --mode FILE          starting mode: 3N numbers, or extended XYZ with a mode column\n"
+    "      --mode-from-band B   start at the highest image of band B along its tangent\n"
+    "      --displace D         displace the atoms randomly (normal, sigma D A) from START;\n"
+    "                           the displacement is the starting mode\n"
+    "      --displace-atoms L   atoms to displace, 0-based, e.g. 336-342,12 (default: all free)\n"
+    "      --seed N             random seed for --displace and random modes (default 1)\n"
+    "      --searches K         K searches from START with --displace; lists distinct saddles\n"
+    "      --rotation R         lbfgs (default) or cg directions for the dimer rotation\n"
+    "      --separation D       dimer half-length, A (default 0.01)\n"
+    "      --rot-angle DEG      rotate until the estimated angle is below DEG (default 5)\n"
+    "      --rot-max N          trial rotations per step (default 4)\n"
+    "      --fnorm F            converged when the force norm is below F eV/A (default 1e-3)\n"
+    "      --fmax F             and the largest atom force below F eV/A (default off)\n"
+    "      --max-steps N        translation steps (default 1000)\n"
+    "      --max-step D         largest atom move per translation step, A (default 0.2)\n"
+    "      --reactant R.xyz     say whether a connected minimum is this structure\n"
+    "      --product P.xyz      the same for the other side\n"
+    "      --no-connect         do not relax to the two adjacent minima\n"
+    "      --no-hessian         skip the Hessian check, frequencies and rate\n"
+    "      --hessian-step H     finite-difference step of the Hessian, A (default 1e-3)\n"
+    "      --temperature T      for the harmonic TST rate, K (default 300)\n"
+    "  -o, --output FILE        the saddle with its mode (default START.saddle.xyz)\n"
+    "      --report FILE.xml    the barrier report as XML\n"
+    "      --plot FILE.svg      energy profile reactant - saddle - product\n"
+    "  -q, --quiet              print only the result\n"
+    "  -v, --verbose            more messages on stderr\n";
+
+typedef struct {
+    const char *spec, *start_path, *mode_path, *band_path, *atoms_list;
+    const char *reactant_path, *product_path, *output, *report_path, *plot_path;
+    double displace, hessian_step, temperature;
+    long seed, searches;
+    int no_connect, no_hessian;
+    pesx_dimer_params dp;
+} saddle_opts;
+
+/* ---- reading a mode ----------------------------------------------------- */
+
+static int is_integer_line(const char *line)
+{
+    char tok[64];
+    int n = 0, used = 0;
+    if (sscanf(line, "%63s%n", tok, &used) != 1)
+        return 0;
+    char *end;
+    errno = 0;
+    long v = strtol(tok, &end, 10);
+    if (*end || errno || v < 0)
+        return 0;
+    for (const char *p = line + used; *p; p++)
+        if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+            return 0;
+    (void)n;
+    return 1;
+}
+
+static int read_mode_numbers(const char *path, size_t n3, double *mode)
+{
+    FILE *fp = fopen(path, "r");
+    char line[4096];
+    size_t k = 0;
+    long ln = 0;
+    if (!fp)
+        return pesx_error_set(PESX_EIO, path, 0, "cannot open: %s", strerror(errno));
+    while (fgets(line, sizeof line, fp)) {
+        ln++;
+        char *save = NULL;
+        for (char *t = strtok_r(line, " \t\r\n,", &save); t; t = strtok_r(NULL, " \t\r\n,", &save)) {
+            if (*t == '#')
+                break;
+            double v;
+            if (pesx_parse_double(t, &v)) {
+                fclose(fp);
+                return pesx_error_set(PESX_EINVAL, path, ln, "'%s' is not a finite number", t);
+            }
+            if (k >= n3) {
+                fclose(fp);
+                return pesx_error_set(PESX_EINVAL, path, ln,
+                                      "more than %zu numbers (3 per atom) in the mode", n3);
+            }
+            mode[k++] = v;
+        }
+    }
+    fclose(fp);
+    if (k != n3)
+        return pesx_error_set(PESX_EINVAL, path, ln, "%zu numbers in the mode, expected %zu (3 per atom)",
+                              k, n3);
+    return PESX_OK;
+}
+
+/* 3N numbers, or an extended XYZ frame with a 3-column "mode" column (or
+ * exactly one 3-column extra column). */
+static int read_mode(const char *path, size_t n_atoms, double *mode)
+{
+    FILE *fp = fopen(path, "r");
+    char line[4096] = "";
+    if (!fp)
+        return pesx_error_set(PESX_EIO, path, 0, "cannot open: %s", strerror(errno));
+    if (!fgets(line, sizeof line, fp))
+        line[0] = 0;
+    fclose(fp);
+    if (!is_integer_line(line))
+        return read_mode_numbers(path, 3 * n_atoms, mode);
+    pesx_frame f;
+    pesx_frame_init(&f);
+    int st = pesx_xyz_read_frame(path, -1, &f);
+    if (st)
+        return st;
+    if (f.atoms->n != n_atoms) {
+        long l = f.line;
+        pesx_frame_release(&f);
+        return pesx_error_set(PESX_EINVAL, path, l, "%zu atoms, the start structure has %zu",
+                              f.atoms ? f.atoms->n : 0, n_atoms);
+    }
+    int cols = 0;
+    const double *m = pesx_frame_get_extra(&f, "mode", &cols);
+    if (!m && f.n_extra == 1 && f.extra_cols[0] == 3) {
+        m = f.extra[0];
+        cols = 3;
+    }
+    if (!m || cols != 3) {
+        long l = f.line;
+        pesx_frame_release(&f);
+        return pesx_error_set(PESX_EINVAL, path, l + 1,
+                              "no per-atom mode column (Properties=...:mode:R:3)");
+    }
+    memcpy(mode, m, 3 * n_atoms * sizeof *mode);
+    pesx_frame_release(&f);
+    return PESX_OK;
+}
+
+/* "0-6,9" -> flags; 0-based, inclusive ranges. */
+static int parse_atom_list(const char *s, size_t n, unsigned char *sel)
+{
+    const char *p = s;
+    memset(sel, 0, n);
+    while (*p) {
+        char *end;
+        errno = 0;
+        long a = strtol(p, &end, 10), b;
+        if (end == p || errno || a < 0)
+            return cmd_usage_error("--displace-atoms: bad list '%s' (e.g. 0-6,9)", s);
+        b = a;
+        p = end;
+        if (*p == '-') {
+            p++;
+            b = strtol(p, &end, 10);
+            if (end == p || errno || b < a)
+                return cmd_usage_error("--displace-atoms: bad range in '%s'", s);
+            p = end;
+        }
+        if ((size_t)b >= n)
+            return cmd_usage_error("--displace-atoms: atom %ld does not exist (%zu atoms)", b, n);
+        for (long i = a; i <= b; i++)
+            sel[i] = 1;
+        if (*p == ',')
+            p++;
+        else if (*p)
+            return cmd_usage_error("--displace-atoms: bad list '%s' (e.g. 0-6,9)", s);
+    }
+    return 0;
+}
+
+/* Largest minimum-image distance of one atom between X and Y. */
+static double max_atom_distance(const pesx_atoms *a, const double *x, const double *y)
+{
+    double inv[9], worst = 0.0;
+    int periodic = pesx_atoms_any_pbc(a) && pesx_atoms_frame(a, NULL, inv) == PESX_OK;
+    for (size_t i = 0; i < a->n; i++) {
+        double d[3] = {y[3 * i] - x[3 * i], y[3 * i + 1] - x[3 * i + 1], y[3 * i + 2] - x[3 * i + 2]};
+        if (periodic)
+            pesx_atoms_min_image(a, inv, d);
+        double r = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+        if (r > worst)
+            worst = r;
+    }
+    return worst;
+}
+
+/* ---- the band ------------------------------------------------------------ */
+
+static int mode_from_band(const saddle_opts *op, pesx_potential *pot, pesx_frame *start,
+                          int have_start, double **mode, size_t *calls)
+{
+    pesx_frame *fr = NULL;
+    size_t nf = 0, best = 0;
+    int st = pesx_xyz_read_all(op->band_path, &fr, &nf);
+    if (st)
+        return cmd_fail(st);
+    if (nf < 3) {
+        pesx_frames_free(fr, nf);
+        return cmd_error("%s: a band needs at least 3 images (has %zu)", op->band_path, nf);
+    }
+    size_t n = fr[0].atoms->n;
+    double *e = calloc(nf, sizeof *e);
+    for (size_t k = 0; k < nf && e; k++) {
+        if (fr[k].atoms->n != n) {
+            st = pesx_error_set(PESX_EINVAL, op->band_path, fr[k].line,
+                                "image %zu has %zu atoms, image 0 has %zu", k, fr[k].atoms->n, n);
+            goto fail;
+        }
+        if (fr[k].has_energy) {
+            e[k] = fr[k].energy;
+        } else {
+            pesx_potential_result r;
+            memset(&r, 0, sizeof r);
+            if ((st = pesx_potential_eval(pot, fr[k].atoms, &r)))
+                goto fail;
+            e[k] = r.energy;
+            (*calls)++;
+        }
+    }
+    if (!e) {
+        st = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+        goto fail;
+    }
+    for (size_t k = 1; k + 1 < nf; k++)
+        if (best == 0 || e[k] > e[best])
+            best = k;
+    if (have_start && start->atoms->n != n) {
+        st = pesx_error_set(PESX_EINVAL, op->band_path, fr[best].line,
+                            "the band has %zu atoms, START has %zu", n, start->atoms->n);
+        goto fail;
+    }
+    *mode = malloc(3 * n * sizeof **mode);
+    if (!*mode) {
+        st = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+        goto fail;
+    }
+    pesx_band_tangent(3 * n, fr[best - 1].atoms->x, fr[best].atoms->x, fr[best + 1].atoms->x,
+                      e[best - 1], e[best], e[best + 1], *mode);
+    pesx_info("band %s: starting at image %zu of %zu (energy %.6f eV) along its tangent",
+              op->band_path, best, nf, e[best]);
+    if (!have_start) {
+        pesx_frame_release(start);
+        pesx_frame_init(start);
+        st = pesx_frame_copy(start, &fr[best]);
+        if (st)
+            goto fail;
+    }
+    free(e);
+    pesx_frames_free(fr, nf);
+    return 0;
+fail:
+    free(e);
+    pesx_frames_free(fr, nf);
+    return cmd_fail(st);
+}
+
+/* ---- one search ----------------------------------------------------------- */
+
+static int on_step(void *data, size_t step, const double *x, const double *mode, double e,
+                   double c, double fnorm, size_t calls)
+{
+    (void)x;
+    (void)mode;
+    if (*(int *)data)
+        printf("%6zu %20.10f %14.6e %14.6e %8zu\n", step, e, c, fnorm, calls);
+    if (cmd_interrupted())
+        return pesx_error_set(PESX_EFAILED, NULL, 0, "interrupted");
+    return 0;
+}
+
+static void default_output(const char *input, char *buf, size_t size)
+{
+    const char *base = strrchr(input, '/');
+    size_t len;
+    base = base ? base + 1 : input;
+    len = strlen(base);
+    if (len > 4 && strcmp(base + len - 4, ".xyz") == 0)
+        len -= 4;
+    else if (len > 7 && strcmp(base + len - 7, ".extxyz") == 0)
+        len -= 7;
+    snprintf(buf, size, "%.*s.saddle.xyz", (int)len, base);
+}
+
+static int write_saddles(const char *path, const pesx_frame *tmpl, const double *x,
+                         const double *mode, const double *e, size_t count)
+{
+    pesx_frame *f = calloc(count ? count : 1, sizeof *f);
+    size_t n = tmpl->atoms->n;
+    int st = PESX_OK;
+    if (!f)
+        return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+    for (size_t k = 0; k < count && !st; k++) {
+        pesx_frame_init(&f[k]);
+        if (!(f[k].atoms = pesx_atoms_clone(tmpl->atoms))) {
+            st = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+            break;
+        }
+        memcpy(f[k].atoms->x, x + k * 3 * n, 3 * n * sizeof *x);
+        f[k].has_energy = 1;
+        f[k].energy = e[k];
+        st = pesx_frame_set_extra(&f[k], "mode", 3, mode + k * 3 * n);
+    }
+    if (!st)
+        st = pesx_xyz_write_file(path, f, count);
+    pesx_frames_free(f, count);
+    return st;
+}
+
+/* Energies of every committee member at x (M values). */
+static int member_energies(pesx_potential *pot, pesx_atoms *a, const double *x, double *out)
+{
+    pesx_potential_result r;
+    memcpy(a->x, x, 3 * a->n * sizeof *x);
+    memset(&r, 0, sizeof r);
+    r.member_energies = out;
+    return pesx_potential_eval(pot, a, &r);
+}
+
+/* Hessian check, connection, HTST and the report for the saddle at x. */
+static int analyse(const saddle_opts *op, pesx_potential *pot, pesx_atoms_objective *ao,
+                   pesx_objective *o, const pesx_frame *start, const double *xstart,
+                   int start_is_minimum, const double *x, const double *mode,
+                   const pesx_dimer_result *res, size_t calls_before, size_t search_calls,
+                   int *first_order)
+{
+    size_t n3 = o->n;
+    pesx_vib vs, vm;
+    pesx_report rep;
+    double *xm = malloc((n3 + 1) * sizeof *xm), *xp = malloc((n3 + 1) * sizeof *xp);
+    int st = PESX_OK, have_min = 0, code = CMD_OK, verbose = pesx_log_level() > PESX_LOG_QUIET;
+    size_t hess_calls = 0, conn_calls = 0;
+    pesx_frame fr, fp;
+    pesx_vib_init(&vs);
+    pesx_vib_init(&vm);
+    pesx_report_init(&rep);
+    pesx_frame_init(&fr);
+    pesx_frame_init(&fp);
+    *first_order = -1;
+    if (!xm || !xp) {
+        code = cmd_fail(pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory"));
+        goto out;
+    }
+    if (op->reactant_path && (code = cmd_read_structure(op->reactant_path, &fr)))
+        goto out;
+    if (op->product_path && (code = cmd_read_structure(op->product_path, &fp)))
+        goto out;
+    if ((fr.atoms && fr.atoms->n != start->atoms->n) || (fp.atoms && fp.atoms->n != start->atoms->n)) {
+        code = cmd_error("%s: the atom count differs from the start structure",
+                         fr.atoms && fr.atoms->n != start->atoms->n ? op->reactant_path
+                                                                  : op->product_path);
+        goto out;
+    }
+    if (!op->no_hessian) {
+        size_t c0 = o->calls;
+        if ((st = vib_compute(o, start->atoms, x, op->hessian_step, 0, &vs))) {
+            code = cmd_fail(st);
+            goto out;
+        }
+        hess_calls += o->calls - c0;
+        *first_order = vs.n_negative == 1;
+        if (vs.n_negative != 1)
+            pesx_warn("the Hessian at the saddle has %zu negative eigenvalues (%zu near zero): "
+                      "this is %s, not a first-order saddle",
+                      vs.n_negative, vs.n_zero,
+                      vs.n_negative == 0 ? "a minimum or a flat region" : "a higher-order saddle");
+        if (verbose) {
+            printf("# Hessian at the saddle: %zu negative eigenvalue%s, %zu near zero, "
+                   "%zu force calls\n", vs.n_negative, vs.n_negative == 1 ? "" : "s", vs.n_zero,
+                   o->calls - c0);
+            if (pesx_log_level() >= PESX_LOG_INFO)
+                vib_print(stdout, &vs);
+        }
+    }
+    if (!op->no_connect) {
+        pesx_dimer_connection cn;
+        pesx_converge cv;
+        pesx_minimizer_params mp;
+        pesx_converge_default(&cv);
+        cv.fmax = 1e-3;
+        cv.max_steps = 5000;
+        pesx_minimizer_params_default(&mp);
+        mp.max_step = op->dp.mp.max_step;
+        if ((st = pesx_dimer_connect(o, x, mode, 0.1, &pesx_minimizer_lbfgs, &mp, &cv, xm, xp, &cn))) {
+            code = cmd_fail(st);
+            goto out;
+        }
+        conn_calls = cn.calls;
+        /* which side is the reactant: the one nearest the given reactant,
+         * the start minimum, or the - side */
+        const double *ref = fr.atoms ? fr.atoms->x : (start_is_minimum ? xstart : NULL);
+        if (!ref && fp.atoms) {
+            if (max_atom_distance(start->atoms, fp.atoms->x, xm) <
+                max_atom_distance(start->atoms, fp.atoms->x, xp)) {
+                double *t = xm; xm = xp; xp = t;
+                double te = cn.em; cn.em = cn.ep; cn.ep = te;
+            }
+        } else if (ref && max_atom_distance(start->atoms, ref, xp) <
+                              max_atom_distance(start->atoms, ref, xm)) {
+            double *t = xm; xm = xp; xp = t;
+            double te = cn.em; cn.em = cn.ep; cn.ep = te;
+            int tc = cn.converged_m; cn.converged_m = cn.converged_p; cn.converged_p = tc;
+        }
+        if (!cn.converged_m || !cn.converged_p)
+            pesx_warn("a relaxation from the saddle did not converge");
+        double es = res->energy;
+        double s[3] = {0, 0, 0}, e[3] = {cn.em, es, cn.ep}, ft[3] = {0, 0, 0};
+        double d1 = 0, d2 = 0;
+        for (size_t k = 0; k < n3; k++) {
+            d1 += (x[k] - xm[k]) * (x[k] - xm[k]);
+            d2 += (xp[k] - x[k]) * (xp[k] - x[k]);
+        }
+        s[1] = sqrt(d1);
+        s[2] = s[1] + sqrt(d2);
+        if (s[1] > 0 && s[2] > s[1] &&
+            (st = pesx_report_set_profile(&rep, 3, s, e, ft, 1, 0, NULL, NULL))) {
+            code = cmd_fail(st);
+            goto out;
+        }
+        rep.has_reactant = rep.has_product = 1;
+        rep.e_reactant = cn.em;
+        rep.e_product = cn.ep;
+        have_min = 1;
+        if (verbose) {
+            printf("# connected minima (%zu force calls): reactant %.10f eV, product %.10f eV\n",
+                   cn.calls, cn.em, cn.ep);
+            const char *names[2] = {op->reactant_path, op->product_path};
+            const pesx_frame *given[2] = {&fr, &fp};
+            const double *found[2] = {xm, xp};
+            for (int k = 0; k < 2; k++) {
+                if (!given[k]->atoms)
+                    continue;
+                double d = max_atom_distance(start->atoms, given[k]->atoms->x, found[k]);
+                printf("# %s %s %s (largest atom distance %.4f A)\n",
+                       k ? "product" : "reactant", d < 0.1 ? "matches" : "does NOT match",
+                       names[k], d);
+            }
+        }
+        if (!op->no_hessian) {
+            size_t c0 = o->calls;
+            if ((st = vib_compute(o, start->atoms, xm, op->hessian_step, 0, &vm))) {
+                code = cmd_fail(st);
+                goto out;
+            }
+            hess_calls += o->calls - c0;
+        }
+    }
+    /* committee spread and extrapolation at the three points */
+    size_t nm = pesx_potential_n_members(pot);
+    if (nm > 1) {
+        double *rows = calloc(3 * nm, sizeof *rows);
+        if (rows) {
+            if (!member_energies(pot, ao->atoms, have_min ? xm : x, rows) &&
+                !member_energies(pot, ao->atoms, x, rows + nm) &&
+                !member_energies(pot, ao->atoms, have_min ? xp : x, rows + 2 * nm))
+                pesx_report_set_members(&rep, nm, rows);
+            free(rows);
+        }
+    }
+    {
+        pesx_potential_result r;
+        unsigned char *flags = calloc(start->atoms->n + 1, 1);
+        size_t np = rep.n_images ? rep.n_images : 1;
+        const double *pts[3] = {x, xm, xp};
+        if (np == 3) {
+            pts[0] = xm;
+            pts[1] = x;
+            pts[2] = xp;
+        }
+        free(rep.n_extrapolating);
+        rep.n_extrapolating = calloc(np, sizeof(size_t));
+        for (size_t k = 0; k < np && flags && rep.n_extrapolating; k++) {
+            memcpy(ao->atoms->x, pts[k], n3 * sizeof *x);
+            memset(&r, 0, sizeof r);
+            r.extrapolating = flags;
+            if (pesx_potential_eval(pot, ao->atoms, &r) == PESX_OK)
+                rep.n_extrapolating[k] = r.n_extrapolating;
+        }
+        free(flags);
+    }
+    rep.method = PESX_REPORT_DIMER;
+    snprintf(rep.potential, sizeof rep.potential, "%s", pesx_potential_spec(pot));
+    rep.converged = res->converged;
+    rep.iterations = res->steps;
+    rep.e_saddle = res->energy;
+    rep.saddle_fmax = res->fmax;
+    rep.saddle_fnorm = res->fnorm;
+    if (!op->no_hessian && vs.n) {
+        size_t nr = 0;
+        double *real = malloc((vs.n + 1) * sizeof *real), *realm = NULL;
+        for (size_t k = 0; k < vs.n && real; k++)
+            if (vs.freq[k] > 0 && vs.eigenvalue[k] > vs.tol)
+                real[nr++] = vs.freq[k];
+        size_t nrm = 0;
+        if (vm.n && (realm = malloc(vm.n * sizeof *realm)))
+            for (size_t k = 0; k < vm.n; k++)
+                if (vm.eigenvalue[k] > vm.tol)
+                    realm[nrm++] = vm.freq[k];
+        if (real)
+            pesx_report_set_frequencies(&rep, vs.freq[0] < 0 ? -vs.freq[0] : 0.0, vs.n_negative,
+                                        nr, real, nrm, realm);
+        free(real);
+        free(realm);
+        if (vm.n) {
+            double pre, rate;
+            if (pesx_htst_rate(&vm, &vs, res->energy - rep.e_reactant, op->temperature, &pre,
+                               &rate) == PESX_OK) {
+                rep.has_rate = 1;
+                rep.prefactor = pre;
+                rep.temperature = op->temperature;
+                rep.rate = rate;
+            } else {
+                pesx_warn("no harmonic TST rate: %s", pesx_error_last()->msg);
+            }
+        }
+    }
+    /* every evaluation of the potential since the command opened it */
+    rep.force_calls = pesx_potential_calls(pot) - calls_before;
+    if ((st = pesx_report_finish(&rep))) {
+        code = cmd_fail(st);
+        goto out;
+    }
+    if (verbose)
+        printf("# force calls: search %zu, Hessians %zu, connection %zu, total %zu "
+               "(with %zu for the start, band, committee and extrapolation checks)\n",
+               search_calls, hess_calls, conn_calls, rep.force_calls,
+               rep.force_calls - search_calls - hess_calls - conn_calls);
+    pesx_report_write_table(stdout, &rep);
+    if (op->report_path && (st = pesx_report_write_xml(op->report_path, &rep)))
+        code = cmd_fail(st);
+    if (op->plot_path) {
+        if (rep.n_images < 2)
+            pesx_warn("--plot needs the connected minima (not with --no-connect)");
+        else if ((st = pesx_report_write_svg(op->plot_path, &rep)))
+            code = cmd_fail(st);
+    }
+out:
+    free(xm);
+    free(xp);
+    pesx_vib_release(&vs);
+    pesx_vib_release(&vm);
+    pesx_report_release(&rep);
+    pesx_frame_release(&fr);
+    pesx_frame_release(&fp);
+    return code;
+}
+
+int cmd_saddle(int argc, char **argv)
+{
+    enum {
+        OPT_DIMER = 256, OPT_MODE, OPT_BAND, OPT_DISPLACE, OPT_ATOMS, OPT_SEED, OPT_SEARCHES,
+        OPT_ROTATION, OPT_SEPARATION, OPT_ROT_ANGLE, OPT_ROT_MAX, OPT_FNORM, OPT_FMAX,
+        OPT_MAX_STEPS, OPT_MAX_STEP, OPT_REACTANT, OPT_PRODUCT, OPT_NO_CONNECT, OPT_NO_HESSIAN,
+        OPT_HSTEP, OPT_TEMPERATURE, OPT_REPORT, OPT_PLOT
+    };
+    static const struct option options[] = {
+        {"potential", required_argument, NULL, 'p'},
+        {"dimer", no_argument, NULL, OPT_DIMER},
+        {"mode", required_argument, NULL, OPT_MODE},
+        {"mode-from-band", required_argument, NULL, OPT_BAND},
+        {"displace", required_argument, NULL, OPT_DISPLACE},
+        {"displace-atoms", required_argument, NULL, OPT_ATOMS},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"searches", required_argument, NULL, OPT_SEARCHES},
+        {"rotation", required_argument, NULL, OPT_ROTATION},
+        {"separation", required_argument, NULL, OPT_SEPARATION},
+        {"rot-angle", required_argument, NULL, OPT_ROT_ANGLE},
+        {"rot-max", required_argument, NULL, OPT_ROT_MAX},
+        {"fnorm", required_argument, NULL, OPT_FNORM},
+        {"fmax", required_argument, NULL, OPT_FMAX},
+        {"max-steps", required_argument, NULL, OPT_MAX_STEPS},
+        {"max-step", required_argument, NULL, OPT_MAX_STEP},
+        {"reactant", required_argument, NULL, OPT_REACTANT},
+        {"product", required_argument, NULL, OPT_PRODUCT},
+        {"no-connect", no_argument, NULL, OPT_NO_CONNECT},
+        {"no-hessian", no_argument, NULL, OPT_NO_HESSIAN},
+        {"hessian-step", required_argument, NULL, OPT_HSTEP},
+        {"temperature", required_argument, NULL, OPT_TEMPERATURE},
+        {"output", required_argument, NULL, 'o'},
+        {"report", required_argument, NULL, OPT_REPORT},
+        {"plot", required_argument, NULL, OPT_PLOT},
+        CMD_COMMON_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    saddle_opts op;
+    double v;
+    long count;
+    int c;
+
+    memset(&op, 0, sizeof op);
+    op.hessian_step = 1e-3;
+    op.temperature = 300.0;
+    op.seed = 1;
+    op.searches = 1;
+    pesx_dimer_params_default(&op.dp);
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "p:o:qvh", options, NULL)) != -1) {
+        switch (c) {
+        case 'p': op.spec = optarg; break;
+        case 'o': op.output = optarg; break;
+        case OPT_DIMER: break;
+        case OPT_MODE: op.mode_path = optarg; break;
+        case OPT_BAND: op.band_path = optarg; break;
+        case OPT_DISPLACE:
+            if (cmd_parse_positive("--displace", optarg, &op.displace))
+                return CMD_BAD_INPUT;
+            break;
+        case OPT_ATOMS: op.atoms_list = optarg; break;
+        case OPT_SEED:
+            if (cmd_parse_count("--seed", optarg, 0, 2147483647L, &op.seed))
+                return CMD_BAD_INPUT;
+            break;
+        case OPT_SEARCHES:
+            if (cmd_parse_count("--searches", optarg, 1, 100000, &op.searches))
+                return CMD_BAD_INPUT;
+            break;
+        case OPT_ROTATION:
+            if (strcmp(optarg, "lbfgs") == 0)
+                op.dp.rotation = PESX_DIMER_ROT_LBFGS;
+            else if (strcmp(optarg, "cg") == 0)
+                op.dp.rotation = PESX_DIMER_ROT_CG;
+            else
+                return cmd_usage_error("--rotation: '%s' is not lbfgs or cg", optarg);
+            break;
+        case OPT_SEPARATION:
+            if (cmd_parse_positive("--separation", optarg, &op.dp.separation))
+                return CMD_BAD_INPUT;
+            break;
+        case OPT_ROT_ANGLE:
+            if (cmd_parse_positive("--rot-angle", optarg, &v))
+                return CMD_BAD_INPUT;
+            op.dp.rot_angle = v * M_PI / 180.0;
+            break;
+        case OPT_ROT_MAX:
+            if (cmd_parse_count("--rot-max", optarg, 0, 1000, &count))
+                return CMD_BAD_INPUT;
+            op.dp.rot_max = (size_t)count;
+            break;
+        case OPT_FNORM:
+            if (cmd_parse_double("--fnorm", optarg, &op.dp.fnorm))
+                return CMD_BAD_INPUT;
+            break;
+        case OPT_FMAX:
+            if (cmd_parse_double("--fmax", optarg, &op.dp.fmax))
+                return CMD_BAD_INPUT;
+            break;
+        case OPT_MAX_STEPS:
+            if (cmd_parse_count("--max-steps", optarg, 1, 100000000, &count))
+                return CMD_BAD_INPUT;
+            op.dp.max_steps = (size_t)count;
+            break;
+        case OPT_MAX_STEP:
+            if (cmd_parse_positive("--max-step", optarg, &op.dp.mp.max_step))
+                return CMD_BAD_INPUT;
+            break;
+        case OPT_REACTANT: op.reactant_path = optarg; break;
+        case OPT_PRODUCT: op.product_path = optarg; break;
+        case OPT_NO_CONNECT: op.no_connect = 1; break;
+        case OPT_NO_HESSIAN: op.no_hessian = 1; break;
+        case OPT_HSTEP:
+            if (cmd_parse_positive("--hessian-step", optarg, &op.hessian_step))
+                return CMD_BAD_INPUT;
+            break;
+        case OPT_TEMPERATURE:
+            if (cmd_parse_positive("--temperature", optarg, &op.temperature))
+                return CMD_BAD_INPUT;
+            break;
+        case OPT_REPORT: op.report_path = optarg; break;
+        case OPT_PLOT: op.plot_path = optarg; break;
+        case 'q': cmd_quiet(); break;
+        case 'v': cmd_verbose(); break;
+        case 'h': cmd_print_usage(stdout, usage); return CMD_OK;
+        default: return cmd_usage_error("unknown option");
+        }
+    }
+    if (argc - optind > 1)
+        return cmd_usage_error("at most one start structure, please");
+    op.start_path = optind < argc ? argv[optind] : NULL;
+    if (!op.start_path && !op.band_path)
+        return cmd_usage_error("a start structure (or --mode-from-band BAND.xyz) is required");
+    if ((op.mode_path != NULL) + (op.band_path != NULL) + (op.displace > 0) > 1)
+        return cmd_usage_error("give only one of --mode, --mode-from-band and --displace");
+    if (op.searches > 1 && !(op.displace > 0))
+        return cmd_usage_error("--searches K needs --displace D (each search starts from a new "
+                               "random displacement)");
+    if (op.atoms_list && !(op.displace > 0))
+        return cmd_usage_error("--displace-atoms needs --displace D");
+    if (op.dp.fnorm <= 0 && op.dp.fmax <= 0)
+        return cmd_usage_error("--fnorm 0 needs --fmax: some convergence test must be on");
+
+    pesx_frame start;
+    pesx_potential *pot;
+    int code = CMD_OK, st;
+    size_t pre_calls = 0;
+    double *mode = NULL, *x = NULL, *xstart = NULL, *found = NULL, *found_mode = NULL;
+    double *found_e = NULL;
+    unsigned char *sel = NULL;
+    pesx_atoms_objective ao;
+    pesx_objective o;
+    int obj_ok = 0;
+    char out_buf[4096];
+
+    pesx_frame_init(&start);
+    if (op.start_path && (code = cmd_read_structure(op.start_path, &start)))
+        return code;
+    if (!(pot = cmd_open_potential(op.spec))) {
+        pesx_frame_release(&start);
+        return CMD_BAD_INPUT;
+    }
+    size_t pot_calls0 = pesx_potential_calls(pot);
+    if (op.band_path && (code = mode_from_band(&op, pot, &start, op.start_path != NULL, &mode,
+                                               &pre_calls)))
+        goto out;
+    if (!op.output) {
+        default_output(op.start_path ? op.start_path : op.band_path, out_buf, sizeof out_buf);
+        op.output = out_buf;
+    }
+    size_t na = start.atoms->n, n3 = 3 * na;
+    if ((st = pesx_atoms_objective_init(&ao, &o, pot, start.atoms))) {
+        code = cmd_fail(st);
+        goto out;
+    }
+    obj_ok = 1;
+    vib_freeze_model_z(pot, &ao);
+    pesx_dimer_params_auto(&op.dp, start.atoms);
+    x = malloc((n3 + 1) * sizeof *x);
+    xstart = malloc((n3 + 1) * sizeof *xstart);
+    sel = malloc(na + 1);
+    if (!mode)
+        mode = calloc(n3 + 1, sizeof *mode);
+    if (!x || !xstart || !sel || !mode) {
+        code = cmd_fail(pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory"));
+        goto out;
+    }
+    memcpy(xstart, start.atoms->x, n3 * sizeof *x);
+    if (op.mode_path && (st = read_mode(op.mode_path, na, mode))) {
+        code = cmd_fail(st);
+        goto out;
+    }
+    for (size_t i = 0; i < na; i++)
+        sel[i] = !(start.atoms->fixed && start.atoms->fixed[i]);
+    if (op.atoms_list && (code = parse_atom_list(op.atoms_list, na, sel)))
+        goto out;
+
+    pesx_rng rng;
+    pesx_rng_seed(&rng, (unsigned long long)op.seed);
+    int start_is_minimum = 0;
+    /* Where does the search start, along which mode? */
+    if (!op.mode_path && !op.band_path && !(op.displace > 0)) {
+        double e, *g = malloc((n3 + 1) * sizeof *g);
+        if (!g) {
+            code = cmd_fail(PESX_ENOMEM);
+            goto out;
+        }
+        st = pesx_objective_eval(&o, xstart, &e, g);
+        double fn = pesx_objective_fnorm(&o, g), fm = pesx_objective_fmax(&o, g);
+        free(g);
+        if (st) {
+            code = cmd_fail(st);
+            goto out;
+        }
+        if (fm < 0.01 || fn < (op.dp.fnorm > 0 ? op.dp.fnorm : op.dp.fmax)) {
+            code = cmd_error("%s: the start is a minimum (largest force %.3g eV/A): a dimer "
+                             "started there has no direction to climb. Give a direction with "
+                             "--mode FILE or --mode-from-band BAND.xyz, or explore with "
+                             "--displace D [--seed N] [--searches K]",
+                             op.start_path, fm);
+            goto out;
+        }
+        for (size_t k = 0; k < n3; k++)
+            mode[k] = pesx_rng_normal(&rng);
+        pesx_info("no starting mode given: a random one (seed %ld)", op.seed);
+    }
+    double e_start = NAN;
+    if (op.displace > 0) {
+        double *g = malloc((n3 + 1) * sizeof *g);
+        start_is_minimum = 1;
+        if (!g || (st = pesx_objective_eval(&o, xstart, &e_start, g))) {
+            free(g);
+            code = cmd_fail(g ? st : PESX_ENOMEM);
+            goto out;
+        }
+        if (pesx_objective_fmax(&o, g) > 0.05)
+            pesx_warn("--displace: the start is not a minimum (largest force %.3g eV/A)",
+                      pesx_objective_fmax(&o, g));
+        free(g);
+    }
+    int print_steps = pesx_log_level() > PESX_LOG_QUIET && op.searches == 1;
+    size_t n_found = 0, best = 0;
+    found = malloc((size_t)op.searches * n3 * sizeof *found);
+    found_mode = malloc((size_t)op.searches * n3 * sizeof *found_mode);
+    found_e = malloc((size_t)op.searches * sizeof *found_e);
+    pesx_dimer_result *found_res = malloc((size_t)op.searches * sizeof *found_res);
+    if (!found || !found_mode || !found_e || !found_res) {
+        free(found_res);
+        code = cmd_fail(pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory"));
+        goto out;
+    }
+    cmd_catch_interrupt();
+    if (pesx_log_level() > PESX_LOG_QUIET) {
+        printf("# pesx saddle (dimer) %s: %zu atoms (%zu free), potential %s\n",
+               op.start_path ? op.start_path : op.band_path, na, pesx_atoms_n_free(start.atoms),
+               pesx_potential_spec(pot));
+        printf("# rotation %s, separation %g A, angle %g deg, %zu trial rotations per step; "
+               "converged when |F| < %g eV/A%s with negative curvature\n",
+               op.dp.rotation == PESX_DIMER_ROT_CG ? "cg" : "lbfgs", op.dp.separation,
+               op.dp.rot_angle * 180 / M_PI, op.dp.rot_max, op.dp.fnorm,
+               op.dp.fmax > 0 ? " and fmax below --fmax" : "");
+        if (print_steps)
+            printf("%6s %20s %14s %14s %8s\n", "step", "energy/eV", "curv/(eV/A^2)",
+                   "fnorm/(eV/A)", "calls");
+    }
+    size_t total_calls = pre_calls + o.calls;
+    int n_ok = 0;
+    pesx_dimer_result res;
+    memset(&res, 0, sizeof res);
+    for (long s = 0; s < op.searches; s++) {
+        memcpy(x, xstart, n3 * sizeof *x);
+        if (op.displace > 0) {
+            for (size_t i = 0; i < na; i++)
+                for (int k = 0; k < 3; k++)
+                    mode[3 * i + k] = sel[i] ? op.displace * pesx_rng_normal(&rng) : 0.0;
+            if (ao.frozen)
+                for (size_t k = 0; k < n3; k++)
+                    if (ao.frozen[k])
+                        mode[k] = 0.0;
+            for (size_t k = 0; k < n3; k++)
+                x[k] += mode[k];
+        }
+        size_t c0 = o.calls;
+        st = pesx_dimer_search(&o, &op.dp, x, mode, on_step, &print_steps, &res);
+        total_calls += o.calls - c0;
+        if (st && st != PESX_ENOCONV) {
+            if (op.searches == 1 || pesx_error_last()->code == PESX_EINVAL) {
+                code = cmd_fail(st);
+                free(found_res);
+                goto out;
+            }
+        }
+        const char *tag = "not converged";
+        if (res.converged && op.searches > 1 && !op.no_hessian) {
+            /* an atom drifting away also has small forces and a small negative
+             * curvature: keep only first-order saddles */
+            pesx_vib vs;
+            pesx_vib_init(&vs);
+            size_t c1 = o.calls;
+            st = vib_compute(&o, start.atoms, x, op.hessian_step, 0, &vs);
+            total_calls += o.calls - c1;
+            if (st || vs.n_negative != 1) {
+                if (pesx_log_level() > PESX_LOG_QUIET)
+                    printf("search %4ld: energy %.8f eV: not a first-order saddle (%zu negative, "
+                           "%zu zero Hessian eigenvalues), dropped\n",
+                           s + 1, res.energy, vs.n_negative, vs.n_zero);
+                res.converged = 0;
+                tag = NULL;
+            }
+            pesx_vib_release(&vs);
+        }
+        if (res.converged) {
+            size_t k;
+            for (k = 0; k < n_found; k++)
+                if (fabs(found_e[k] - res.energy) < 1e-3 &&
+                    max_atom_distance(start.atoms, found + k * n3, x) < 0.05)
+                    break;
+            if (k == n_found) {
+                memcpy(found + k * n3, x, n3 * sizeof *x);
+                memcpy(found_mode + k * n3, mode, n3 * sizeof *x);
+                found_e[k] = res.energy;
+                found_res[k] = res;
+                if (n_found == 0 || res.energy < found_e[best])
+                    best = k;
+                n_found++;
+                tag = "new";
+            } else {
+                tag = "seen";
+            }
+            n_ok++;
+            if (op.searches > 1 && pesx_log_level() > PESX_LOG_QUIET)
+                printf("search %4ld: saddle %zu, energy %.8f eV (%+.6f eV above the start), "
+                       "curvature %.4g eV/A^2, %zu force calls, %s\n",
+                       s + 1, k + 1, res.energy, res.energy - e_start, res.curvature, res.calls,
+                       tag);
+        } else if (tag && op.searches > 1 && pesx_log_level() > PESX_LOG_QUIET) {
+            printf("search %4ld: %s (%s)\n", s + 1, tag, pesx_error_last()->msg);
+        }
+        if (cmd_interrupted())
+            break;
+    }
+    if (op.searches > 1)
+        printf("%d of %ld searches converged; %zu distinct saddle%s\n", n_ok, op.searches,
+               n_found, n_found == 1 ? "" : "s");
+    if (n_found == 0) {
+        printf("NOT converged: %s\n", pesx_error_last()->msg);
+        code = CMD_FAILED;
+        free(found_res);
+        goto out;
+    }
+    if (op.searches == 1)
+        printf("converged: saddle energy %.10f eV, curvature %.6g eV/A^2, |F| %.3g eV/A, "
+               "fmax %.3g eV/A, %zu steps, %zu rotations, %zu force calls\n",
+               res.energy, res.curvature, res.fnorm, res.fmax, res.steps, res.rotations,
+               res.calls);
+    /* every distinct saddle with its mode, in the order found */
+    if ((st = write_saddles(op.output, &start, found, found_mode, found_e, n_found))) {
+        code = cmd_fail(st);
+        free(found_res);
+        goto out;
+    }
+    {
+        int first_order = -1;
+        pesx_dimer_result r = found_res[best];
+        code = analyse(&op, pot, &ao, &o, &start, xstart, start_is_minimum, found + best * n3,
+                       found_mode + best * n3, &r, pot_calls0, total_calls, &first_order);
+        if (code == CMD_OK && first_order == 0)
+            code = CMD_FAILED;
+    }
+    free(found_res);
+out:
+    if (obj_ok)
+        pesx_atoms_objective_release(&ao);
+    free(mode);
+    free(x);
+    free(xstart);
+    free(found);
+    free(found_mode);
+    free(found_e);
+    free(sel);
+    pesx_potential_free(pot);
+    pesx_frame_release(&start);
+    return code;
+}

@@ -1,0 +1,23 @@
+#!/bin/sh
+# pesx vib: the stretching frequency of a Morse diatomic is alpha sqrt(2 D / mu).
+. "$top_srcdir/tests/cli/lib.sh"
+printf '2\n\nH 0 0 0\nO 0.2 0.3 0.6745\n' >"$work/oh.xyz"
+r0=$(awk 'BEGIN { printf "%.12f", sqrt(0.04 + 0.09 + 0.6745 * 0.6745) }')
+expect 0 '1 modes: 0 imaginary, 0 zero' "OH: one vibration after removing 5 rigid modes" -- \
+    "$PESX" vib "$work/oh.xyz" -p "morse:D=4.7,alpha=1.9,r0=$r0" --modes "$work/modes.xyz"
+# 521.4708 cm^-1 = sqrt(eV/(A^2 amu)); masses H 1.008, O 15.999
+want=$(awk 'BEGIN { mu = 1.008 * 15.999 / (1.008 + 15.999); printf "%.2f", 1.9 * sqrt(2 * 4.7 / mu) * 521.47085 }')
+got=$(awk '$1 == 1 && NF >= 3 { print $2 }' "$work/out")
+checks=$((checks + 1))
+awk -v a="$got" -v b="$want" 'BEGIN { exit !(a - b < 0.05 && b - a < 0.05) }' &&
+    pass "frequency $got cm^-1 = alpha sqrt(2D/mu) = $want" || fail "frequency $got, expected $want"
+checks=$((checks + 1))
+grep -q 'mode:R:3' "$work/modes.xyz" && pass "modes file has a mode column" || fail "modes file"
+expect 0 '6 modes: 0 imaginary, 5 zero' "--no-project keeps the rigid modes" -- \
+    "$PESX" vib "$work/oh.xyz" -p "morse:D=4.7,alpha=1.9,r0=$r0" --no-project
+printf '1\n\nH -0.8220015587 0.6243128028 0\n' >"$work/mb.xyz"
+expect 0 '2 modes: 1 imaginary' "Mueller-Brown saddle: one imaginary frequency" -- \
+    "$PESX" vib "$work/mb.xyz" -p muller_brown -q
+expect 2 'error' "missing potential" -- "$PESX" vib "$work/oh.xyz"
+expect 2 'error' "missing file" -- "$PESX" vib "$work/none.xyz" -p lj
+finish
