@@ -174,24 +174,34 @@ static pesx_atoms *load_extxyz(const char *path, double *energy, double **forces
 
 /* Specs to test each type with.  SCALE is a typical nearest-neighbour
  * distance; PERIODIC says whether the spec can evaluate periodic cells
- * (finite cutoff).  A new type needs at least one row here (the loop test
- * fails for a type without one). */
+ * (finite cutoff); Z are the elements of the test structures (atoms
+ * alternate between z[0] and z[1]; z[1] = 0: one element).  A spec starting
+ * with "@DATA/" names a file under tests/data, "@SHARED/" one under
+ * $PESX_SHARED (the row is skipped when that is absent).  A new type needs at
+ * least one row here (the loop test fails for a type without one). */
 typedef struct {
     const char *type, *spec;
     double scale;
     int periodic;
+    int z[2];
 } conf_row;
 
 static const conf_row conf[] = {
-    {"lj", "lj", 1.12, 0},
-    {"lj", "lj:rc=2.2", 1.12, 1},
-    {"lj", "lj:epsilon=0.7,sigma=1.3,rc=2.4,shift=0", 1.45, 1},
-    {"morse", "morse:pt", 2.8, 1},
-    {"morse", "morse:D=0.5,alpha=1.2,r0=2.2", 2.3, 0},
-    {"morse", "morse:D=0.5,alpha=1.2,r0=2.2,rc=5.5,shift=no", 2.3, 1},
-    {"muller_brown", "muller_brown", 1, 0},
-    {"muller_brown", "muller_brown:scale=0.25", 1, 0},
+    {"lj", "lj", 1.12, 0, {18, 0}},
+    {"lj", "lj:rc=2.2", 1.12, 1, {18, 0}},
+    {"lj", "lj:epsilon=0.7,sigma=1.3,rc=2.4,shift=0", 1.45, 1, {18, 0}},
+    {"morse", "morse:pt", 2.8, 1, {78, 0}},
+    {"morse", "morse:D=0.5,alpha=1.2,r0=2.2", 2.3, 0, {78, 0}},
+    {"morse", "morse:D=0.5,alpha=1.2,r0=2.2,rc=5.5,shift=no", 2.3, 1, {78, 0}},
+    {"muller_brown", "muller_brown", 1, 0, {1, 0}},
+    {"muller_brown", "muller_brown:scale=0.25", 1, 0, {1, 0}},
 };
+
+static void set_elements(pesx_atoms *a, const int z[2])
+{
+    for (size_t i = 0; i < a->n; i++)
+        a->z[i] = (i % 2 && z[1]) ? z[1] : z[0];
+}
 
 static void rotate(double *x, size_t n, const double R[9])
 {
@@ -237,10 +247,12 @@ static void check_structure(pesx_potential *p, const pesx_atoms *a, const char *
                           what);
         free(fb);
         free(aeb);
-        /* permutation: reversed order */
-        for (size_t i = 0; i < a->n; i++)
+        /* permutation: reversed order (elements move with their atoms) */
+        for (size_t i = 0; i < a->n; i++) {
+            b->z[a->n - 1 - i] = a->z[i];
             for (int k = 0; k < 3; k++)
                 b->x[3 * (a->n - 1 - i) + k] = a->x[3 * i + k];
+        }
         eb = eval_ef(p, b, &fb, &aeb);
         ck_assert_msg(fabs(eb - e) <= 1e-10 * (fabs(e) + 1), "%s %s: permuted E %.15g vs %.15g",
                       spec, what, eb, e);
@@ -291,8 +303,20 @@ START_TEST(test_conformance)
     for (size_t r = 0; r < sizeof conf / sizeof conf[0]; r++) {
         if (strcmp(conf[r].type, T->name) != 0)
             continue;
+        char spec[4096];
+        if (strncmp(conf[r].spec, "@DATA/", 6) == 0) {
+            tu_data_path(spec, sizeof spec, conf[r].spec + 6);
+        } else if (strncmp(conf[r].spec, "@SHARED/", 8) == 0) {
+            if (!tu_shared_path(spec, sizeof spec, conf[r].spec + 8)) {
+                fprintf(stderr, "skipped %s: $PESX_SHARED is absent\n", conf[r].spec);
+                rows++;
+                continue;
+            }
+        } else {
+            snprintf(spec, sizeof spec, "%s", conf[r].spec);
+        }
         rows++;
-        pesx_potential *p = open_ok(conf[r].spec);
+        pesx_potential *p = open_ok(spec);
         ck_assert_ptr_eq(pesx_potential_get_type(p), T);
         if (T->flags & PESX_POTENTIAL_MODEL_SURFACE) {
             static const double pts[][3] = {{-0.3, 0.9, 0.4}, {0.4, 0.1, -2}, {-1.1, 1.3, 0},
@@ -304,16 +328,20 @@ START_TEST(test_conformance)
             }
         } else {
             pesx_atoms *a = make_cluster(13, conf[r].scale, 11 + r);
+            set_elements(a, conf[r].z);
             check_structure(p, a, "cluster of 13");
             pesx_atoms_free(a);
             a = make_cluster(5, conf[r].scale, 5 + r);
+            set_elements(a, conf[r].z);
             check_structure(p, a, "cluster of 5");
             pesx_atoms_free(a);
             if (conf[r].periodic) {
                 a = make_periodic(conf[r].scale, 3 + r, 1);
+                set_elements(a, conf[r].z);
                 check_structure(p, a, "triclinic 3D cell");
                 pesx_atoms_free(a);
                 a = make_periodic(conf[r].scale, 7 + r, 0);
+                set_elements(a, conf[r].z);
                 check_structure(p, a, "triclinic slab (pbc T T F)");
                 pesx_atoms_free(a);
             }
@@ -820,7 +848,10 @@ START_TEST(test_spec_errors)
     expect_open_error("lj:rc=nan", PESX_EINVAL, "rc", NULL);
     expect_open_error("lj:rc=far", PESX_EINVAL, "rc", "far", NULL);
     expect_open_error("lj:shift=maybe", PESX_EINVAL, "shift", "maybe", NULL);
-    expect_open_error("lj:sigma=", PESX_EINVAL, "sigma", NULL);
+    expect_open_error("lj:sigma=", PESX_EINVAL, "sigma", "no value", NULL);
+    expect_open_error("lj:sigma= ,epsilon=1", PESX_EINVAL, "sigma", "no value", NULL);
+    expect_open_error("lj:=3", PESX_EINVAL, "without a name", NULL);
+    expect_open_error("lj:sigma=1=2", PESX_EINVAL, "sigma", "1=2", NULL);
     expect_open_error("morse", PESX_EINVAL, "D", "alpha", "r0", "preset", NULL);
     expect_open_error("morse:D=1,alpha=1", PESX_EINVAL, "r0", NULL);
     expect_open_error("morse:au", PESX_EINVAL, "'au'", "pt", NULL);
@@ -853,6 +884,14 @@ START_TEST(test_spec_errors)
     pesx_potential_free(p);
     p = open_ok("lj:rc=inf,shift=false");
     pesx_potential_free(p);
+    /* blanks around keys and values, empty entries */
+    p = open_ok(" lj: sigma = 1.1 , epsilon=2,, ");
+    pesx_potential *q = open_ok("lj:sigma=1.1,epsilon=2");
+    pesx_atoms *a = make_cluster(7, 1.2, 5);
+    ck_assert(energy_of(p, a) == energy_of(q, a));
+    pesx_atoms_free(a);
+    pesx_potential_free(p);
+    pesx_potential_free(q);
     unsetenv("PESX_POTENTIAL_PATH");
 }
 END_TEST

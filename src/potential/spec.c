@@ -49,20 +49,44 @@ static int check_duplicates(const pesx_params *p, const char *what)
     return PESX_OK;
 }
 
+static char *trim(char *s);
+
+/* Split TEXT at commas into P: "key=value" entries (key and value trimmed
+ * of blanks, both non-empty) and positional entries (no '='); empty entries
+ * are skipped.  Errors name WHAT. */
 static int parse_list(pesx_params *p, const char *text, const char *what)
 {
-    int status;
+    char *copy, *save = NULL;
+    int status = PESX_OK;
     pesx_params_init(p);
     if (!text || !*text)
         return PESX_OK;
-    status = pesx_params_parse(p, text);
-    if (status != PESX_OK)
-        return pesx_error_prefix("%s: ", what);
-    for (size_t k = 0; k < p->n; k++)
-        if (!p->key[k] || !*p->key[k])
-            return pesx_error_set(PESX_EINVAL, NULL, 0, "%s: empty parameter name in '%s'", what,
-                                  text);
-    return check_duplicates(p, what);
+    if (!(copy = strdup(text)))
+        return pesx_error_set(PESX_ENOMEM, NULL, 0, "%s: out of memory", what);
+    for (char *tok = strtok_r(copy, ",", &save); tok && status == PESX_OK;
+         tok = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(tok, '='), *key, *val = NULL;
+        if (eq) {
+            *eq = '\0';
+            val = trim(eq + 1);
+        }
+        key = trim(tok);
+        if (!*key && !val)
+            continue;
+        if (!*key)
+            status = pesx_error_set(PESX_EINVAL, NULL, 0,
+                                    "%s: parameter without a name ('=%s') in '%s'", what, val,
+                                    text);
+        else if (val && !*val)
+            status = pesx_error_set(PESX_EINVAL, NULL, 0, "%s: parameter '%s' has no value", what,
+                                    key);
+        else
+            status = pesx_params_add(p, key, val);
+    }
+    free(copy);
+    if (status == PESX_OK)
+        status = check_duplicates(p, what);
+    return status;
 }
 
 /* n2p2:DIR[,k=v,...] */
@@ -318,14 +342,31 @@ static pesx_potential *open_registered(const pesx_potential_type *T, const char 
     return pot;
 }
 
+static pesx_potential *open_trimmed(const char *spec);
+
 pesx_potential *pesx_potential_open(const char *spec)
+{
+    char *copy;
+    pesx_potential *p;
+    if (!spec)
+        return open_trimmed("");
+    if (!(copy = strdup(spec))) {
+        pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    p = open_trimmed(trim(copy));
+    free(copy);
+    return p;
+}
+
+static pesx_potential *open_trimmed(const char *spec)
 {
     const pesx_potential_type *T;
     const char *colon;
     char names[512], path[4096], searched[4096];
     size_t nlen;
 
-    if (!spec || !*spec) {
+    if (!*spec) {
         pesx_error_set(PESX_EINVAL, NULL, 0, "empty potential spec (valid types: %s)",
                        pesx_potential_type_names(names, sizeof names));
         return NULL;
@@ -337,7 +378,7 @@ pesx_potential *pesx_potential_open(const char *spec)
     if (nlen < sizeof names) {
         memcpy(names, spec, nlen);
         names[nlen] = '\0';
-        if ((T = pesx_potential_type_lookup(names)))
+        if ((T = pesx_potential_type_lookup(trim(names))))
             return open_registered(T, spec, colon);
     }
     if (ends_with_xml(spec))
