@@ -2,7 +2,7 @@
 
 # ---- (extended) XYZ ----
 src_libpesx_a_SOURCES += include/pesx/io.h \
-	src/io/frame.c src/io/xyz_impl.h src/io/xyz_comment.c src/io/xyz_header.c \
+	src/io/frame.c src/io/xyz_impl.h src/io/xyz_comment.c src/io/xyz_header.c src/io/xyz_number.c \
 	src/io/xyz_read.c src/io/xyz_write.c
 
 # ---- Check suite: one program for the whole module (tests/check_io.c) ----
@@ -26,3 +26,19 @@ EXTRA_DIST += tests/cli/xyz_ase.sh
 # n2p2 / RuNNer potential directories and input.data structures (BP engine)
 src_libpesx_a_SOURCES += include/pesx/io_n2p2.h src/io/n2p2_impl.h src/io/n2p2_util.c \
 	src/io/n2p2_potential.c src/io/n2p2_structure.c
+
+# ---- benchmarks (not run by make check) ----
+noinst_PROGRAMS += tests/bench/bench_xyz
+tests_bench_bench_xyz_SOURCES = tests/bench/bench_xyz.c
+tests_bench_bench_xyz_LDADD = src/libpesx.a $(PESX_LIBS)
+
+# potential.xml (plain-data pesx_potential_file, reader, writer) and its man page
+src_libpesx_a_SOURCES += include/pesx/io_potential.h src/io/potential_file_impl.h \
+	src/io/potential_file.c src/io/potential_xml_read.c src/io/potential_xml_write.c
+check_PROGRAMS += tests/check_io_potential
+TESTS += tests/check_io_potential
+tests_check_io_potential_SOURCES = tests/check_io_potential.c $(TESTUTIL)
+tests_check_io_potential_CFLAGS = $(TEST_CFLAGS)
+tests_check_io_potential_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/data/potential
+dist_man_MANS += man/pesx-potential.5

@@ -246,17 +246,6 @@ char *xyz_quote_value(const char *value)
     return out;
 }
 
-void xyz_format_double(char *buf, double v)
-{
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, 32, "%.*g", prec, v);
-        if (prec == 17 || strtod(buf, NULL) == v)
-            break;
-    }
-    if (!strpbrk(buf, ".eEn")) /* integral: "3" -> "3.0"; "inf"/"nan" left alone */
-        strcat(buf, ".0");
-}
-
 const char *xyz_show(const char *text, char *buf, size_t size)
 {
     size_t i = 0, max = size > 44 ? 40 : size - 4;
