@@ -19,3 +19,5 @@ tests_check_potential_LDADD = $(TEST_LDADD)
 noinst_PROGRAMS += tests/bench/bench_lj
 tests_bench_bench_lj_SOURCES = tests/bench/bench_lj.c
 tests_bench_bench_lj_LDADD = src/libpesx.a $(PESX_LIBS)
+
+dist_man_MANS += man/pesx-potential.5
