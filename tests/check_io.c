@@ -349,6 +349,8 @@ START_TEST(test_read_frame_index)
     ck_assert_int_eq(pesx_xyz_read_frame(xyz_path("no_such_file.xyz"), 0, &f), PESX_EINVAL);
     ck_assert_ptr_nonnull(strstr(pesx_error_last()->msg, "cannot open"));
     ck_assert_ptr_nonnull(strstr(pesx_error_last()->file, "no_such_file.xyz"));
+    ck_assert_int_eq(pesx_xyz_read_frame(".", 0, &f), PESX_EINVAL);
+    ck_assert_ptr_nonnull(strstr(pesx_error_last()->msg, "is a directory"));
 }
 END_TEST
 
@@ -437,6 +439,8 @@ static const struct {
     {"bad_z_mismatch.xyz", 3, "species Al disagrees with Z=29"},
     {"bad_duplicate_lattice.xyz", 2, "Lattice is given 2 times"},
     {"bad_nul.xyz", 3, "NUL byte"},
+    {"bad_cr_only.xyz", 1, "carriage return inside a line"},
+    {"bad_cr_comment.xyz", 2, "carriage return inside a line"},
     {"bad_second_frame.xyz", 6, "'0.5x' is not a finite number"},
 };
 

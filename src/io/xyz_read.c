@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 struct pesx_xyz_reader {
     FILE *fp;
@@ -63,6 +64,7 @@ pesx_xyz_reader *pesx_xyz_open(const char *path)
 {
     FILE *fp;
     pesx_xyz_reader *r;
+    struct stat st;
     if (!path || !*path) {
         pesx_error_set(PESX_EINVAL, NULL, 0, "no XYZ file name given");
         return NULL;
@@ -71,6 +73,11 @@ pesx_xyz_reader *pesx_xyz_open(const char *path)
     if (!fp) {
         pesx_error_set(errno == ENOENT ? PESX_EINVAL : PESX_EIO, path, 0, "cannot open: %s",
                        strerror(errno));
+        return NULL;
+    }
+    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(fp);
+        pesx_error_set(PESX_EINVAL, path, 0, "is a directory, not an XYZ file");
         return NULL;
     }
     r = reader_new(fp, 1, path);
@@ -140,6 +147,10 @@ static int read_line(pesx_xyz_reader *r)
     }
     while (len > 0 && (r->buf[len - 1] == '\n' || r->buf[len - 1] == '\r'))
         r->buf[--len] = '\0';
+    if (memchr(r->buf, '\r', (size_t)len)) {
+        fail(r, r->line, "carriage return inside a line (old Mac line endings, or a damaged file)");
+        return -PESX_EINVAL;
+    }
     if (r->line == 1 && (unsigned char)r->buf[0] == 0xEF && (unsigned char)r->buf[1] == 0xBB &&
         (unsigned char)r->buf[2] == 0xBF)
         memmove(r->buf, r->buf + 3, (size_t)len - 2); /* UTF-8 byte-order mark */
