@@ -785,7 +785,10 @@ START_TEST(test_front_end)
     pesx_potential_free(p3);
     pesx_potential_free(NULL);
 
-    /* bad structures */
+    /* bad calls and structures */
+    ck_assert_int_eq(pesx_potential_eval(NULL, a, &r), PESX_EINVAL);
+    ck_assert_int_eq(pesx_potential_eval(p, NULL, &r), PESX_EINVAL);
+    ck_assert_int_eq(pesx_potential_eval(p, a, NULL), PESX_EINVAL);
     a->x[4] = NAN;
     memset(&r, 0, sizeof r);
     ck_assert_int_eq(pesx_potential_eval(p, a, &r), PESX_EINVAL);
@@ -863,9 +866,11 @@ START_TEST(test_spec_errors)
     expect_open_error("n2p2:", PESX_EINVAL, "n2p2:DIR", NULL);
     expect_open_error("n2p2:length=bohr", PESX_EINVAL, "directory", NULL);
     expect_open_error("n2p2:a,b", PESX_EINVAL, "'a'", "'b'", NULL);
+    expect_open_error("n2p2:a,n2p2=b", PESX_EINVAL, "n2p2", "twice", NULL);
     if (!pesx_potential_type_lookup("bpnn")) {
         expect_open_error("n2p2:/nonexistent-dir", PESX_EUNSUPPORTED, "bpnn", NULL);
         expect_open_error("/nonexistent-dir/x.xml", PESX_EUNSUPPORTED, "bpnn", NULL);
+        expect_open_error("n2p2:/nonexistent-dir,length=bohr", PESX_EUNSUPPORTED, "bpnn", NULL);
     } else {
         pesx_potential *p = pesx_potential_open("n2p2:/nonexistent-dir");
         ck_assert_ptr_null(p);
@@ -962,6 +967,28 @@ START_TEST(test_param_files)
     (void)want;
     /* an empty file */
     FILE_ERROR("l.pot", "", PESX_EINVAL, "type");
+    /* a NUL byte (not a text file) */
+    snprintf(spec, sizeof spec, "%s/m.pot", tmpdir);
+    {
+        FILE *fp = fopen(spec, "w");
+        fwrite("type = lj\nsig\0ma = 1\n", 1, 21, fp);
+        fclose(fp);
+    }
+    snprintf(want, sizeof want, "%s/m.pot:2:", tmpdir);
+    expect_open_error(spec, PESX_EINVAL, want, "NUL", NULL);
+    /* more parameters than a parameter list holds */
+    {
+        char big[4096] = "type = lj\n";
+        for (int k = 0; k < 70; k++)
+            snprintf(big + strlen(big), sizeof big - strlen(big), "k%d = 1\n", k);
+        snprintf(want, sizeof want, "%s/n.pot:", tmpdir);
+        FILE_ERROR("n.pot", big, PESX_EINVAL, want, "too many");
+    }
+    /* a bpnn parameter file: relative paths are relative to the file */
+    if (pesx_potential_type_lookup("bpnn")) {
+        snprintf(want, sizeof want, "%s/no-such-pot.xml", tmpdir);
+        FILE_ERROR("o.pot", "type = bpnn\nfile = no-such-pot.xml\n", PESX_EIO, want);
+    }
     /* installed names via PESX_POTENTIAL_PATH */
     write_file("mypot.xml", "<potential/>\n");
     setenv("PESX_POTENTIAL_PATH", tmpdir, 1);
@@ -970,9 +997,10 @@ START_TEST(test_param_files)
     expect_open_error("otherpot", PESX_EINVAL, "otherpot", tmpdir, NULL);
     unsetenv("PESX_POTENTIAL_PATH");
     /* clean up */
-    static const char *const files[] = {"pt.pot", "a.pot", "b.pot", "c.pot", "d.pot", "e.pot",
-                                        "f.pot",  "g.pot", "h.pot", "i.pot", "j.pot", "k.pot",
-                                        "l.pot",  "mypot.xml"};
+    static const char *const files[] = {"pt.pot", "a.pot", "b.pot", "c.pot", "d.pot",
+                                        "e.pot",  "f.pot", "g.pot", "h.pot", "i.pot",
+                                        "j.pot",  "k.pot", "l.pot", "m.pot", "n.pot",
+                                        "o.pot",  "mypot.xml"};
     for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
         char path[600];
         snprintf(path, sizeof path, "%s/%s", tmpdir, files[k]);
