@@ -473,7 +473,7 @@ START_TEST(test_bad_input)
     ck_assert_int_eq(pesx_descriptor_add(d, 1, &s), PESX_EINVAL);
     s = mk("3", 1, 1);
     s.rc = 3;
-    s.zeta = 0.5;
+    s.zeta = 0.0;
     ck_assert_int_eq(pesx_descriptor_add(d, 1, &s), PESX_EINVAL);
     ck_assert_ptr_null(pesx_descriptor_alloc(1, z, 9, 0.0));
     pesx_descriptor_free(d);

@@ -103,6 +103,10 @@ extern const pesx_potential_type pesx_potential_morse;
 /* Mueller-Brown surface on atom 0's (x, y) of a one-atom structure, times
  * scale=1; energies treated as eV. */
 extern const pesx_potential_type pesx_potential_muller_brown;
+/* Behler-Parrinello neural-network potential (committee: mean and spread of
+ * energy and forces, member energies; extrapolation flags), from
+ * file=POTENTIAL.xml or n2p2=DIR with length=, energy= units of the files. */
+extern const pesx_potential_type pesx_potential_bpnn;
 
 /* NULL-terminated registry of every type. */
 const pesx_potential_type *const *pesx_potential_types(void);

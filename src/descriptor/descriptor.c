@@ -144,9 +144,9 @@ int pesx_descriptor_add(pesx_descriptor *d, int center_z, const pesx_sf *sf)
             return pesx_error_set(PESX_EINVAL, NULL, 0,
                                   "symmetry function type %s: non-finite parameter", T->name);
         if ((fl & PESX_SF_ANGULAR) &&
-            (!(sf->zeta >= 1) || !isfinite(sf->zeta) || !isfinite(sf->lambda)))
+            (!(sf->zeta > 0) || !isfinite(sf->zeta) || !isfinite(sf->lambda)))
             return pesx_error_set(PESX_EINVAL, NULL, 0,
-                                  "symmetry function type %s: need zeta >= 1 and a finite "
+                                  "symmetry function type %s: need zeta > 0 and a finite "
                                   "lambda (zeta = %g, lambda = %g)", T->name, sf->zeta,
                                   sf->lambda);
     }

@@ -252,7 +252,7 @@ static int read_input_nn(const char *path, n2p2_input *in, size_t *n_unknown)
 {
     FILE *fp = fopen(path, "r");
     char buf[4096];
-    kwline *lines = NULL;
+    kwline **lines = NULL; /* each line allocated alone: tok points into it */
     size_t nl = 0, cap = 0, unknown = 0;
     long lineno = 0, seen[32], nelem_kw = -1, hl = -1;
     int st = PESX_OK, have_cut = 0, have_nodes = 0, have_act = 0, have_el = 0;
@@ -267,7 +267,7 @@ static int read_input_nn(const char *path, n2p2_input *in, size_t *n_unknown)
         lineno++;
         if (nl == cap) {
             size_t c = cap ? 2 * cap : 256;
-            kwline *p = realloc(lines, c * sizeof *p);
+            kwline **p = realloc(lines, c * sizeof *p);
             if (!p) {
                 st = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
                 goto done;
@@ -275,13 +275,19 @@ static int read_input_nn(const char *path, n2p2_input *in, size_t *n_unknown)
             lines = p;
             cap = c;
         }
-        k = &lines[nl];
-        if (n2p2_split(&k->l, buf) < 0) {
-            st = pesx_error_set(PESX_EINVAL, path, lineno, "too many fields");
+        if (!(k = lines[nl] = malloc(sizeof *k))) {
+            st = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
             goto done;
         }
-        if (k->l.n == 0)
+        if (n2p2_split(&k->l, buf) < 0) {
+            st = pesx_error_set(PESX_EINVAL, path, lineno, "too many fields");
+            free(k);
+            goto done;
+        }
+        if (k->l.n == 0) {
+            free(k);
             continue;
+        }
         k->line = lineno;
         /* duplicates of single keywords */
         for (int s = 0; single[s]; s++)
@@ -290,6 +296,7 @@ static int read_input_nn(const char *path, n2p2_input *in, size_t *n_unknown)
                     st = pesx_error_set(PESX_EINVAL, path, lineno,
                                         "keyword '%s' given twice (first on line %ld)",
                                         single[s], seen[s]);
+                    free(k);
                     goto done;
                 }
                 seen[s] = lineno;
@@ -304,9 +311,9 @@ static int read_input_nn(const char *path, n2p2_input *in, size_t *n_unknown)
     in->smin = 0.0;
     in->smax = 1.0;
     for (size_t q = 0; q < nl && !st; q++) {
-        char **t = lines[q].l.tok;
-        int n = lines[q].l.n;
-        long ln = lines[q].line;
+        char **t = lines[q]->l.tok;
+        int n = lines[q]->l.n;
+        long ln = lines[q]->line;
         const char *kw = t[0];
         long v;
         if (strcmp(kw, "symfunction") == 0 || strcmp(kw, "symfunction_short") == 0 ||
@@ -360,7 +367,7 @@ static int read_input_nn(const char *path, n2p2_input *in, size_t *n_unknown)
                 st = bad(path, ln, "%s: expected one number", kw);
                 break;
             }
-            st = num(in, ln, kw, t[1], kw[6] == 'i' ? &in->smin : &in->smax);
+            st = num(in, ln, kw, t[1], kw[7] == 'i' ? &in->smin : &in->smax);
         } else if (strcmp(kw, "mean_energy") == 0 || strcmp(kw, "conv_energy") == 0 ||
                    strcmp(kw, "conv_length") == 0) {
             double *dst = kw[0] == 'm' ? &in->mean_energy
@@ -467,9 +474,9 @@ static int read_input_nn(const char *path, n2p2_input *in, size_t *n_unknown)
     }
     /* pass 2: per-element keywords and symmetry functions */
     for (size_t q = 0; q < nl && !st; q++) {
-        char **t = lines[q].l.tok;
-        int n = lines[q].l.n;
-        long ln = lines[q].line;
+        char **t = lines[q]->l.tok;
+        int n = lines[q]->l.n;
+        long ln = lines[q]->line;
         const char *kw = t[0];
         int e;
         if (strcmp(kw, "symfunction") == 0 || strcmp(kw, "symfunction_short") == 0) {
@@ -533,6 +540,8 @@ static int read_input_nn(const char *path, n2p2_input *in, size_t *n_unknown)
     if (n_unknown)
         *n_unknown = unknown;
 done:
+    for (size_t q = 0; q < nl; q++)
+        free(lines[q]);
     free(lines);
     fclose(fp);
     return st;

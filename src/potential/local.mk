@@ -21,3 +21,15 @@ tests_bench_bench_lj_SOURCES = tests/bench/bench_lj.c
 tests_bench_bench_lj_LDADD = src/libpesx.a $(PESX_LIBS)
 
 dist_man_MANS += man/pesx-potential.5
+
+# bpnn: Behler-Parrinello NN potential (descriptor + nn + potential.xml / n2p2)
+src_libpesx_a_SOURCES += src/potential/bpnn_impl.h src/potential/bpnn.c \
+	src/potential/bpnn_build.c src/potential/bpnn_eval.c
+check_PROGRAMS += tests/check_bpnn
+TESTS += tests/check_bpnn
+tests_check_bpnn_SOURCES = tests/check_bpnn.c $(TESTUTIL)
+tests_check_bpnn_CFLAGS = $(TEST_CFLAGS)
+tests_check_bpnn_LDADD = $(TEST_LDADD)
+noinst_PROGRAMS += tests/bench/bench_water
+tests_bench_bench_water_SOURCES = tests/bench/bench_water.c
+tests_bench_bench_water_LDADD = src/libpesx.a $(PESX_LIBS)

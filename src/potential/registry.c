@@ -7,6 +7,7 @@ static const pesx_potential_type *const types[] = {
     &pesx_potential_lj,
     &pesx_potential_morse,
     &pesx_potential_muller_brown,
+    &pesx_potential_bpnn,
     NULL
 };
 
