@@ -175,9 +175,10 @@ static pesx_atoms *load_extxyz(const char *path, double *energy, double **forces
 /* Specs to test each type with.  SCALE is a typical nearest-neighbour
  * distance; PERIODIC says whether the spec can evaluate periodic cells
  * (finite cutoff); Z are the elements of the test structures (atoms
- * alternate between z[0] and z[1]; z[1] = 0: one element).  A spec starting
- * with "@DATA/" names a file under tests/data, "@SHARED/" one under
- * $PESX_SHARED (the row is skipped when that is absent).  A new type needs at
+ * alternate between z[0] and z[1]; z[1] = 0: one element).  In a spec,
+ * "@DATA/REL" (up to a comma or the end) is a path under tests/data and
+ * "@SHARED/REL" one under $PESX_SHARED (the row is skipped when that is
+ * absent).  A new type needs at
  * least one row here (the loop test fails for a type without one). */
 typedef struct {
     const char *type, *spec;
@@ -195,6 +196,7 @@ static const conf_row conf[] = {
     {"morse", "morse:D=0.5,alpha=1.2,r0=2.2,rc=5.5,shift=no", 2.3, 1, {78, 0}},
     {"muller_brown", "muller_brown", 1, 0, {1, 0}},
     {"muller_brown", "muller_brown:scale=0.25", 1, 0, {1, 0}},
+    {"bpnn", "n2p2:@SHARED/ref/n2p2/H2O_RPBE-D3,length=bohr,energy=hartree", 2.0, 1, {8, 1}},
 };
 
 static void set_elements(pesx_atoms *a, const int z[2])
@@ -266,16 +268,30 @@ static void check_structure(pesx_potential *p, const pesx_atoms *a, const char *
         if (pesx_atoms_any_pbc(a)) {
             /* moving one atom by a lattice vector changes nothing */
             memcpy(b->x, a->x, 3 * a->n * sizeof *a->x);
+            memcpy(b->z, a->z, a->n * sizeof *a->z);
             for (int k = 0; k < 3; k++)
                 b->x[k] += 2 * a->cell[3 + k] - a->cell[k];
-            eb = energy_of(p, b);
-            ck_assert_msg(fabs(eb - e) <= 1e-10 * (fabs(e) + 1), "%s %s: image shift", spec,
-                          what);
+            eb = eval_ef(p, b, &fb, &aeb);
+            ck_assert_msg(fabs(eb - e) <= 1e-10 * (fabs(e) + 1),
+                          "%s %s: atom 0 moved by a lattice vector: E %.15g vs %.15g", spec, what,
+                          eb, e);
+            for (size_t i = 0; i < a->n; i++) {
+                ck_assert_msg(fabs(aeb[i] - ae[i]) <= 1e-10 * (fabs(ae[i]) + 1),
+                              "%s %s: atom 0 moved by a lattice vector: energy of atom %zu", spec,
+                              what, i);
+                for (int k = 0; k < 3; k++)
+                    ck_assert_msg(fabs(fb[3 * i + k] - f[3 * i + k]) <= 1e-9 * (fmax + 1),
+                                  "%s %s: atom 0 moved by a lattice vector: force on atom %zu",
+                                  spec, what, i);
+            }
+            free(fb);
+            free(aeb);
         } else {
             /* rotation of a cluster */
             double c = cos(0.7), s = sin(0.7), c2 = cos(-1.1), s2 = sin(-1.1);
             double Rz[9] = {c, -s, 0, s, c, 0, 0, 0, 1}, Rx[9] = {1, 0, 0, 0, c2, -s2, 0, s2, c2};
             memcpy(b->x, a->x, 3 * a->n * sizeof *a->x);
+            memcpy(b->z, a->z, a->n * sizeof *a->z);
             rotate(b->x, b->n, Rz);
             rotate(b->x, b->n, Rx);
             eb = eval_ef(p, b, &fb, &aeb);
@@ -303,17 +319,24 @@ START_TEST(test_conformance)
     for (size_t r = 0; r < sizeof conf / sizeof conf[0]; r++) {
         if (strcmp(conf[r].type, T->name) != 0)
             continue;
-        char spec[4096];
-        if (strncmp(conf[r].spec, "@DATA/", 6) == 0) {
-            tu_data_path(spec, sizeof spec, conf[r].spec + 6);
-        } else if (strncmp(conf[r].spec, "@SHARED/", 8) == 0) {
-            if (!tu_shared_path(spec, sizeof spec, conf[r].spec + 8)) {
+        char spec[4096], rel[512], path[3500];
+        const char *at = strchr(conf[r].spec, '@'), *tail = "";
+        snprintf(spec, sizeof spec, "%s", conf[r].spec);
+        if (at) {
+            int shared = strncmp(at, "@SHARED/", 8) == 0;
+            const char *rest = at + (shared ? 8 : 6);
+            ck_assert(shared || strncmp(at, "@DATA/", 6) == 0);
+            tail = strchr(rest, ',') ? strchr(rest, ',') : rest + strlen(rest);
+            snprintf(rel, sizeof rel, "%.*s", (int)(tail - rest), rest);
+            if (!shared) {
+                tu_data_path(path, sizeof path, rel);
+            } else if (!tu_shared_path(path, sizeof path, rel)) {
                 fprintf(stderr, "skipped %s: $PESX_SHARED is absent\n", conf[r].spec);
                 rows++;
                 continue;
             }
-        } else {
-            snprintf(spec, sizeof spec, "%s", conf[r].spec);
+            snprintf(spec, sizeof spec, "%.*s%s%s", (int)(at - conf[r].spec), conf[r].spec, path,
+                     tail);
         }
         rows++;
         pesx_potential *p = open_ok(spec);
