@@ -666,6 +666,18 @@ START_TEST(test_write_rejects)
     ck_assert_int_eq(pesx_xyz_write_file(path, &f, 1), PESX_EINVAL);
     f.energy = 1.0;
     ck_assert_int_eq(pesx_xyz_write_file(path, &f, 0), PESX_EINVAL);
+    {
+        /* info set by hand must read back as the same entries */
+        static const char *const bad_info[] = {"a=\"unbalanced", "energy=1", "x=1 Lattice=\"1\"",
+                                               "ends=", "slash\\", NULL};
+        char *saved = f.info;
+        for (int k = 0; bad_info[k]; k++) {
+            f.info = (char *)bad_info[k];
+            ck_assert_msg(pesx_xyz_write_file(path, &f, 1) == PESX_EINVAL, "info '%s' written",
+                          bad_info[k]);
+        }
+        f.info = saved;
+    }
     text = slurp(path, &len);
     ck_assert_str_eq(text, "keep me\n");
     free(text);
@@ -841,6 +853,94 @@ START_TEST(test_fuzz)
 }
 END_TEST
 
+/* Random comment lines: quotes, brackets, escapes, '=' and the keys the
+ * reader interprets, in any order.  Each must read (and then write and read
+ * back the same) or be refused with a line number. */
+START_TEST(test_fuzz_comment)
+{
+    static const char *const pieces[] = {
+        "a", "b_c", "=", "\"", "'", "{", "}", "[", "]", "\\", ",", " ", "  ", "T", "F",
+        "1.5", "-2", "e", "Lattice=", "pbc=", "energy=", "Properties=", "species:S:1:pos:R:3",
+        "\"4 0 0 0 4 0 0 0 4\"", "\"T T F\"", "[T, F, T]", ":", "x:R:2", "\t", "\xc3\xa9"};
+    pesx_rng rng;
+    char comment[512], file[1024];
+    size_t ok = 0;
+    pesx_rng_seed(&rng, 4242);
+    for (int iter = 0; iter < 3000; iter++) {
+        int npieces = (int)(pesx_rng_next(&rng) % 12);
+        pesx_frame *frames = NULL, *again = NULL;
+        size_t n = 0, n2 = 0, len;
+        int status;
+        comment[0] = '\0';
+        for (int k = 0; k < npieces; k++)
+            strcat(comment, pieces[pesx_rng_next(&rng) % (sizeof pieces / sizeof pieces[0])]);
+        len = (size_t)snprintf(file, sizeof file, "1\n%s\nH 0.5 0.25 %s\n", comment,
+                               strstr(comment, "x:R:2") ? "1 2 3" : "0.125");
+        status = read_memory(file, len, &frames, &n);
+        ck_assert_msg(status == PESX_OK || status == PESX_EINVAL, "'%s': status %d", comment,
+                      status);
+        if (status == PESX_OK) {
+            char *out = NULL;
+            size_t out_len = 0;
+            FILE *mem = open_memstream(&out, &out_len);
+            ok++;
+            ck_assert_uint_eq(n, 1);
+            ck_assert_msg(pesx_xyz_write(mem, &frames[0]) == PESX_OK, "'%s': %s", comment,
+                          pesx_error_last()->msg);
+            fclose(mem);
+            ck_assert_msg(read_memory(out, out_len, &again, &n2) == PESX_OK,
+                          "'%s' written as '%s' does not read back: %s", comment, out,
+                          pesx_error_last()->msg);
+            assert_same_frame(&frames[0], &again[0]);
+            pesx_frames_free(again, n2 + 1);
+            free(out);
+        } else {
+            ck_assert_int_eq(pesx_error_last()->line, 2);
+        }
+        pesx_frames_free(frames, n + 1);
+    }
+    ck_assert_msg(ok > 300, "only %zu of 3000 comment lines read", ok);
+}
+END_TEST
+
+/* Any value survives add_info -> write -> read -> get_info. */
+START_TEST(test_info_values)
+{
+    pesx_rng rng;
+    pesx_rng_seed(&rng, 99);
+    for (int iter = 0; iter < 500; iter++) {
+        pesx_frame f, *back = NULL;
+        char value[64], got[256], *out = NULL;
+        size_t len = pesx_rng_next(&rng) % 20, out_len = 0, n = 0;
+        FILE *mem;
+        for (size_t k = 0; k < len; k++) {
+            static const char chars[] = " \t\"'{}[]=\\,:aZ9-_.\xe2\x82\xac";
+            value[k] = chars[pesx_rng_next(&rng) % (sizeof chars - 1)];
+        }
+        value[len] = '\0';
+        pesx_frame_init(&f);
+        f.atoms = pesx_atoms_alloc(1);
+        f.atoms->z[0] = 1;
+        ck_assert_int_eq(pesx_frame_add_info(&f, "first", "1"), PESX_OK);
+        ck_assert_int_eq(pesx_frame_add_info(&f, "v", value), PESX_OK);
+        ck_assert_int_eq(pesx_frame_add_info(&f, "last", "x y"), PESX_OK);
+        mem = open_memstream(&out, &out_len);
+        ck_assert_int_eq(pesx_xyz_write(mem, &f), PESX_OK);
+        fclose(mem);
+        ck_assert_msg(read_memory(out, out_len, &back, &n) == PESX_OK, "value '%s': %s", value,
+                      pesx_error_last()->msg);
+        ck_assert_int_eq(pesx_frame_get_info(&back[0], "v", got, sizeof got), 1);
+        ck_assert_msg(strcmp(got, value) == 0, "value '%s' came back as '%s' (%s)", value, got,
+                      out);
+        ck_assert_int_eq(pesx_frame_get_info(&back[0], "last", got, sizeof got), 1);
+        ck_assert_str_eq(got, "x y");
+        pesx_frames_free(back, n + 1);
+        pesx_frame_release(&f);
+        free(out);
+    }
+}
+END_TEST
+
 /* ---- suite ------------------------------------------------------------- */
 
 static Suite *io_suite(void)
@@ -873,6 +973,8 @@ static Suite *io_suite(void)
 
     tc = tcase_create("xyz_fuzz");
     tcase_add_test(tc, test_fuzz);
+    tcase_add_test(tc, test_fuzz_comment);
+    tcase_add_test(tc, test_info_values);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
 

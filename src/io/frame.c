@@ -138,9 +138,9 @@ const double *pesx_frame_get_extra(const pesx_frame *f, const char *name, int *n
 int pesx_frame_add_info(pesx_frame *f, const char *key, const char *value)
 {
     xyz_kvlist l;
-    char *quoted = NULL, *out;
+    char *quoted = NULL, *out = NULL, *kept = NULL;
+    unsigned char *keep;
     const char *old = f->info ? f->info : "";
-    size_t size, len = 0;
     if (!xyz_valid_name(key, 1))
         return pesx_error_set(PESX_EINVAL, NULL, 0,
                               "'%s' cannot be an info key (empty, or has spaces, quotes or '=')",
@@ -153,36 +153,26 @@ int pesx_frame_add_info(pesx_frame *f, const char *key, const char *value)
     if (value && !(quoted = xyz_quote_value(value)))
         return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
     if (xyz_tokenize_comment(old, &l) != XYZ_TOK_OK) {
-        /* info that is not key=value text (set by hand): keep it, append */
-        l.n = 0;
-        l.kv = NULL;
-    }
-    size = strlen(old) + strlen(key) + (quoted ? strlen(quoted) : 0) + 3;
-    out = malloc(size);
-    if (!out) {
         free(quoted);
-        xyz_kvlist_release(&l);
-        return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+        return pesx_error_set(PESX_EINVAL, NULL, 0,
+                              "info '%.60s' is not key=value text; cannot add %s", old, key);
     }
-    out[0] = '\0';
-    if (l.n == 0 && *old) {
-        len = (size_t)snprintf(out, size, "%s", old);
-    } else {
-        for (size_t i = 0; i < l.n; i++) {
-            const xyz_kv *kv = &l.kv[i];
-            if (strcmp(kv->key, key) == 0)
-                continue; /* replaced below */
-            len += (size_t)snprintf(out + len, size - len, "%s%.*s", len ? " " : "",
-                                    (int)(kv->key_end - kv->key_start), old + kv->key_start);
-            if (kv->value)
-                len += (size_t)snprintf(out + len, size - len, "=%.*s",
-                                        (int)(kv->val_end - kv->val_start), old + kv->val_start);
-        }
+    if ((keep = malloc(l.n ? l.n : 1))) {
+        for (size_t i = 0; i < l.n; i++)
+            keep[i] = strcmp(l.kv[i].key, key) != 0; /* an earlier KEY is replaced */
+        kept = xyz_kvlist_join(old, &l, keep);
     }
-    snprintf(out + len, size - len, "%s%s%s%s", len ? " " : "", key, quoted ? "=" : "",
-             quoted ? quoted : "");
-    xyz_kvlist_release(&l);
+    if (kept)
+        out = malloc(strlen(kept) + strlen(key) + (quoted ? strlen(quoted) : 0) + 3);
+    if (out)
+        sprintf(out, "%s%s%s%s%s", kept, *kept ? " " : "", key, quoted ? "=" : "",
+                quoted ? quoted : "");
+    free(keep);
+    free(kept);
     free(quoted);
+    xyz_kvlist_release(&l);
+    if (!out)
+        return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
     free(f->info);
     f->info = out;
     return PESX_OK;

@@ -178,6 +178,54 @@ int xyz_tokenize_comment(const char *line, xyz_kvlist *out)
     return status;
 }
 
+static int sbuf_cat(sbuf *b, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (sbuf_put(b, s[i]))
+            return -1;
+    return 0;
+}
+
+char *xyz_kvlist_join(const char *text, const xyz_kvlist *l, const unsigned char *keep)
+{
+    sbuf b = {NULL, 0, 0};
+    if (sbuf_put(&b, 'x'))
+        return NULL;
+    b.n = 0;
+    b.s[0] = '\0';
+    for (size_t i = 0; i < l->n; i++) {
+        const xyz_kv *kv = &l->kv[i];
+        size_t end = kv->value ? kv->val_end : kv->key_end;
+        int ok;
+        if (keep && !keep[i])
+            continue;
+        if (b.n && sbuf_put(&b, ' '))
+            goto nomem;
+        /* as written, unless the text depends on being last on the line: a
+         * trailing backslash, or "key=" with nothing after it */
+        if (text[end - 1] != '\\' && !(kv->value && kv->val_end == kv->val_start)) {
+            ok = !sbuf_cat(&b, text + kv->key_start, kv->key_end - kv->key_start) &&
+                 (!kv->value || (!sbuf_put(&b, '=') &&
+                                 !sbuf_cat(&b, text + kv->val_start, kv->val_end - kv->val_start)));
+        } else {
+            char *k = xyz_valid_name(kv->key, 1) ? NULL : xyz_quote_value(kv->key);
+            char *v = kv->value ? xyz_quote_value(kv->value) : NULL;
+            const char *kk = k ? k : kv->key;
+            ok = (k || xyz_valid_name(kv->key, 1)) && (v || !kv->value) &&
+                 !sbuf_cat(&b, kk, strlen(kk)) &&
+                 (!v || (!sbuf_put(&b, '=') && !sbuf_cat(&b, v, strlen(v))));
+            free(k);
+            free(v);
+        }
+        if (!ok)
+            goto nomem;
+    }
+    return b.s;
+nomem:
+    free(b.s);
+    return NULL;
+}
+
 int xyz_valid_name(const char *name, int allow_colon)
 {
     if (!name || !*name)

@@ -265,24 +265,15 @@ static void default_properties(xyz_header *h)
 static int keep_info(const char *file, long line, const char *text, const xyz_kvlist *l,
                      const long *used, xyz_header *h)
 {
-    size_t size = strlen(text) + 1, len = 0;
-    if (!(h->info = malloc(size)))
-        return pesx_error_set(PESX_ENOMEM, file, line, "out of memory");
-    h->info[0] = '\0';
-    for (size_t i = 0; i < l->n; i++) {
-        const xyz_kv *kv = &l->kv[i];
-        int skip = 0;
-        for (int k = 0; k < 4; k++)
-            skip |= used[k] == (long)i;
-        if (skip)
-            continue;
-        len += (size_t)snprintf(h->info + len, size - len, "%s%.*s", len ? " " : "",
-                                (int)(kv->key_end - kv->key_start), text + kv->key_start);
-        if (kv->value)
-            len += (size_t)snprintf(h->info + len, size - len, "=%.*s",
-                                    (int)(kv->val_end - kv->val_start), text + kv->val_start);
+    unsigned char *keep = malloc(l->n ? l->n : 1);
+    if (keep) {
+        for (size_t i = 0; i < l->n; i++)
+            keep[i] = used[0] != (long)i && used[1] != (long)i && used[2] != (long)i &&
+                      used[3] != (long)i;
+        h->info = xyz_kvlist_join(text, l, keep);
+        free(keep);
     }
-    return PESX_OK;
+    return h->info ? PESX_OK : pesx_error_set(PESX_ENOMEM, file, line, "out of memory");
 }
 
 static int plain_comment(const char *file, long line, const char *text, xyz_header *h)

@@ -28,6 +28,11 @@ enum { XYZ_TOK_OK = 0, XYZ_TOK_UNTERMINATED = -1, XYZ_TOK_NOKEY = -2, XYZ_TOK_NO
  * and the return value says why (an unterminated quote, an empty key). */
 int xyz_tokenize_comment(const char *line, xyz_kvlist *out);
 void xyz_kvlist_release(xyz_kvlist *l);
+/* The entries of L (those with KEEP[i] set, or all when KEEP is NULL),
+ * parsed from TEXT, joined by single spaces: each as written in TEXT, or
+ * re-quoted when its text would change meaning followed by more entries.
+ * Malloc'd; NULL when out of memory. */
+char *xyz_kvlist_join(const char *text, const xyz_kvlist *l, const unsigned char *keep);
 /* Index of the last entry whose key equals KEY (case-insensitive when NOCASE), or -1. */
 long xyz_kvlist_find(const xyz_kvlist *l, const char *key, int nocase);
 

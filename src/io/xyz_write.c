@@ -48,6 +48,27 @@ static int check_frame(const pesx_frame *f)
     }
     if (f->info && strpbrk(f->info, "\n\r"))
         return pesx_error_set(PESX_EINVAL, NULL, 0, "info has a line break");
+    if (f->info && *f->info) { /* it must read back as the same entries */
+        xyz_kvlist l;
+        int tok = xyz_tokenize_comment(f->info, &l), reserved = 0, last_open = 0;
+        for (size_t i = 0; tok == XYZ_TOK_OK && i < l.n; i++) {
+            reserved |= xyz_reserved_key(l.kv[i].key);
+            if (i + 1 == l.n) {
+                size_t end = l.kv[i].value ? l.kv[i].val_end : l.kv[i].key_end;
+                last_open = f->info[end - 1] == '\\' ||
+                            (l.kv[i].value && l.kv[i].val_end == l.kv[i].val_start);
+            }
+        }
+        xyz_kvlist_release(&l);
+        if (tok == XYZ_TOK_NOMEM)
+            return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+        if (tok != XYZ_TOK_OK || reserved || last_open)
+            return pesx_error_set(PESX_EINVAL, NULL, 0,
+                                  "info '%.60s' is not key=value text the reader takes back "
+                                  "(unbalanced quotes, Lattice/Properties/pbc/energy, or a "
+                                  "dangling '=' or backslash at the end)",
+                                  f->info);
+    }
     if (f->n_extra > PESX_FRAME_MAX_EXTRA)
         return pesx_error_set(PESX_EINVAL, NULL, 0, "too many extra columns");
     for (size_t k = 0; k < f->n_extra; k++) {
