@@ -142,7 +142,9 @@ pesx_potential *pesx_potential_alloc(const pesx_potential_type *T, pesx_params *
 void pesx_potential_free(pesx_potential *p);   /* NULL: no-op */
 /* Evaluate; checks that the coordinates and every output are finite
  * (PESX_EINVAL / PESX_EFAILED otherwise) and counts the call (every call
- * that reaches the type counts, failed or not). */
+ * that reaches the type counts, failed or not).  A potential keeps scratch
+ * memory (neighbour lists) in its state: it is not safe to evaluate one
+ * pesx_potential from several threads at once; open one per thread. */
 int pesx_potential_eval(pesx_potential *p, const pesx_atoms *a, pesx_potential_result *r);
 const pesx_potential_type *pesx_potential_get_type(const pesx_potential *p);
 /* The spec it was opened with ("name[:k=v,...]" for pesx_potential_alloc). */
