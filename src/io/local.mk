@@ -42,3 +42,14 @@ tests_check_io_potential_CFLAGS = $(TEST_CFLAGS)
 tests_check_io_potential_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/data/potential
 dist_man_MANS += man/pesx-potential.5
+
+# potential.xml (plain-data pesx_potential_file, reader, writer)
+src_libpesx_a_SOURCES += include/pesx/io_potential.h src/io/potential_file_impl.h \
+	src/io/potential_file.c src/io/potential_xml_read.c src/io/potential_xml_write.c
+check_PROGRAMS += tests/check_io_potential
+TESTS += tests/check_io_potential
+tests_check_io_potential_SOURCES = tests/check_io_potential.c $(TESTUTIL)
+tests_check_io_potential_CFLAGS = $(TEST_CFLAGS)
+tests_check_io_potential_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/data/potential
+# (its format is documented in man/pesx-potential.5, listed by src/potential/local.mk)
