@@ -32,17 +32,6 @@ noinst_PROGRAMS += tests/bench/bench_xyz
 tests_bench_bench_xyz_SOURCES = tests/bench/bench_xyz.c
 tests_bench_bench_xyz_LDADD = src/libpesx.a $(PESX_LIBS)
 
-# potential.xml (plain-data pesx_potential_file, reader, writer) and its man page
-src_libpesx_a_SOURCES += include/pesx/io_potential.h src/io/potential_file_impl.h \
-	src/io/potential_file.c src/io/potential_xml_read.c src/io/potential_xml_write.c
-check_PROGRAMS += tests/check_io_potential
-TESTS += tests/check_io_potential
-tests_check_io_potential_SOURCES = tests/check_io_potential.c $(TESTUTIL)
-tests_check_io_potential_CFLAGS = $(TEST_CFLAGS)
-tests_check_io_potential_LDADD = $(TEST_LDADD)
-EXTRA_DIST += tests/data/potential
-dist_man_MANS += man/pesx-potential.5
-
 # potential.xml (plain-data pesx_potential_file, reader, writer)
 src_libpesx_a_SOURCES += include/pesx/io_potential.h src/io/potential_file_impl.h \
 	src/io/potential_file.c src/io/potential_xml_read.c src/io/potential_xml_write.c
