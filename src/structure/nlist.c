@@ -5,17 +5,19 @@
  * [0, 1) by a whole lattice translation img (remembered per atom); an open
  * coordinate is a Cartesian length, binned over the atoms' bounding box.
  * Direction k gets nb[k] bins of perpendicular thickness t[k] >= rc / NSUB
- * (but at least one bin), so two atoms closer than rc are at most
+ * (but at least one bin, and at most about 2n bins in all), so two atoms closer than rc are at most
  * m[k] = ceil(rc / t[k]) bins apart in direction k.  Searching bin offsets
  * -m..m on the infinite periodic lattice of bins visits every (bin, image)
  * pair at most once, also when m exceeds the number of bins (cells shorter
  * than rc), so no image is missed or listed twice.
  *
  * Atoms are counting-sorted by bin (stably, so each bin lists its atoms in
- * increasing index) into packed wrapped positions.  The neighbours of atom
- * i are then gathered bin by bin: each visited bin contributes a run
- * already sorted by j, and a natural merge sort of those runs gives the
- * canonical order (j, then shift). */
+ * increasing index) into packed wrapped positions.  Atoms are then visited
+ * bin by bin (so the data stays in cache whatever the order of the atoms),
+ * in two passes: one counts each atom's neighbours, which fixes where its
+ * entries go in the CSR arrays, the other gathers them.  Each visited bin
+ * contributes a run already sorted by j, and a natural merge sort of those
+ * runs gives the canonical order (j, then shift). */
 #include <config.h>
 #include <pesx/structure.h>
 
@@ -24,9 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Bins per cutoff length; 2 visits 125 bins of volume (rc/2)^3 per atom
- * (15.6 rc^3) instead of 27 of rc^3. */
-#define NSUB 2
+/* Bins per cutoff length.  1 visits 27 bins of volume >= rc^3 per atom;
+ * 2 visits 125 bins of (rc/2)^3 (15.6 rc^3, fewer distances) but the
+ * extra bin overhead and shorter runs to merge made it ~15% slower in
+ * tests/bench/bench_nlist (LJ liquid and water-like boxes). */
+#define NSUB 1
 /* Relative safety margin so that rounding never puts a neighbour one bin
  * further than the stencil reaches. */
 #define MARGIN 1e-9
@@ -53,8 +57,9 @@ struct pesx_nlist_work {
     int *bin;           /* 3n bin coordinates                              */
     size_t *cell_start; /* cells + 1                                       */
     size_t *pj;         /* n: atom index, in bin order                     */
-    double *px;         /* 3n: wrapped positions, in bin order             */
-    size_t *slot;       /* n: where atom i sits in pj/px                   */
+    double *px;         /* 3n: wrapped positions in bin order, as three
+                         * arrays x[0..n-1], y[...], z[...] (SoA)        */
+    int *pimg;          /* 3n: img, in bin order                           */
     /* steps of direction k for home bin b: steps[step_start[k][b] ...
      * step_start[k][b + 1] - 1]; step_start[k] has nb[k] + 1 entries */
     stencil_step *steps;
@@ -83,7 +88,7 @@ static void work_free(struct pesx_nlist_work *w)
     free(w->cell_start);
     free(w->pj);
     free(w->px);
-    free(w->slot);
+    free(w->pimg);
     free(w->steps);
     for (int k = 0; k < 3; k++)
         free(w->step_start[k]);
@@ -133,7 +138,7 @@ static int reserve_atoms(pesx_nlist *nl, size_t n)
     if (grow(&nl->start, m, sizeof *nl->start) || grow(&w->s, 3 * m, sizeof *w->s) ||
         grow(&w->img, 3 * m, sizeof *w->img) || grow(&w->bin, 3 * m, sizeof *w->bin) ||
         grow(&w->pj, m, sizeof *w->pj) || grow(&w->px, 3 * m, sizeof *w->px) ||
-        grow(&w->slot, m, sizeof *w->slot))
+        grow(&w->pimg, 3 * m, sizeof *w->pimg))
         return PESX_ENOMEM;
     w->cap_atoms = m;
     return PESX_OK;
@@ -259,6 +264,100 @@ static const uint64_t *sort_runs(struct pesx_nlist_work *w, size_t k, size_t nr)
         dst = t;
     }
     return src;
+}
+
+/* What the traversal of one atom's stencil needs. */
+typedef struct {
+    const stencil_step *steps;
+    const size_t *step_start[3];
+    const size_t *cs, *pj;
+    const double *px;
+    const int *pimg;
+    size_t n;
+    double rc2;
+    /* collect mode: candidates and the start of each run */
+    uint64_t *key;
+    int *sh;
+    double *sd, *sr;
+    size_t *runs;
+    size_t nr;
+} visit_ctx;
+
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+/* Visit every bin of the stencil of home bin B for the atom at packed
+ * position P.  COLLECT = 0: return the number of atoms closer than rc
+ * (including the atom itself).  COLLECT = 1: store them (without the atom
+ * itself) with their keys, shifts, displacements and squared distances,
+ * record the runs, and return their number.  Both modes do the same
+ * arithmetic, so they agree on every comparison with rc. */
+static ALWAYS_INLINE size_t visit(visit_ctx *cx, const int b[3], size_t p, int collect)
+{
+    const size_t n = cx->n;
+    const double *px = cx->px, *py = px + n, *pz = py + n;
+    const double xi[3] = {px[p], py[p], pz[p]};
+    const int *imi = cx->pimg + 3 * p;
+    const size_t *cs = cx->cs, *pj = cx->pj, i = pj[p];
+    const stencil_step *e0 = cx->steps + cx->step_start[0][b[0]],
+                       *e0end = cx->steps + cx->step_start[0][b[0] + 1],
+                       *e1beg = cx->steps + cx->step_start[1][b[1]],
+                       *e1end = cx->steps + cx->step_start[1][b[1] + 1],
+                       *e2beg = cx->steps + cx->step_start[2][b[2]],
+                       *e2end = cx->steps + cx->step_start[2][b[2] + 1];
+    const double rc2 = cx->rc2;
+    size_t k = 0, nr = 0;
+    for (; e0 < e0end; e0++) {
+        double s0[3] = {e0->v[0] - xi[0], e0->v[1] - xi[1], e0->v[2] - xi[2]};
+        for (const stencil_step *e1 = e1beg; e1 < e1end; e1++) {
+            double s1[3] = {s0[0] + e1->v[0], s0[1] + e1->v[1], s0[2] + e1->v[2]};
+            size_t base = e0->off + e1->off;
+            for (const stencil_step *e2 = e2beg; e2 < e2end; e2++) {
+                size_t c = base + e2->off, q0 = cs[c], q1 = cs[c + 1], k0 = k;
+                double ox = s1[0] + e2->v[0], oy = s1[1] + e2->v[1], oz = s1[2] + e2->v[2];
+                if (!collect) {
+                    for (size_t q = q0; q < q1; q++) {
+                        double dx = px[q] + ox, dy = py[q] + oy, dz = pz[q] + oz;
+                        k += dx * dx + dy * dy + dz * dz < rc2;
+                    }
+                    continue;
+                }
+                if (q0 == q1)
+                    continue;
+                int i0 = e0->img, i1 = e1->img, i2 = e2->img;
+                int self_image = !(i0 | i1 | i2);
+                for (size_t q = q0; q < q1; q++) {
+                    double dx = px[q] + ox, dy = py[q] + oy, dz = pz[q] + oz;
+                    double r2 = dx * dx + dy * dy + dz * dz;
+                    if (r2 < rc2) {
+                        size_t jj = pj[q];
+                        const int *imj = cx->pimg + 3 * q;
+                        if (jj == i && self_image)
+                            continue;
+                        cx->key[k] = (uint64_t)jj << IDX_BITS | k;
+                        cx->sh[3 * k] = imj[0] - imi[0] + i0;
+                        cx->sh[3 * k + 1] = imj[1] - imi[1] + i1;
+                        cx->sh[3 * k + 2] = imj[2] - imi[2] + i2;
+                        cx->sd[3 * k] = dx;
+                        cx->sd[3 * k + 1] = dy;
+                        cx->sd[3 * k + 2] = dz;
+                        cx->sr[k] = r2;
+                        k++;
+                    }
+                }
+                if (k > k0)
+                    cx->runs[nr++] = k0;
+            }
+        }
+    }
+    if (collect) {
+        cx->runs[nr] = k;
+        cx->nr = nr;
+    }
+    return k;
 }
 
 static void reset(pesx_nlist *nl)
@@ -410,13 +509,13 @@ int pesx_nlist_build(pesx_nlist *nl, const pesx_atoms *a, double rc)
             size_t c = ((size_t)b[0] * nb[1] + b[1]) * nb[2] + b[2];
             size_t p = cs[c]++;
             w->pj[p] = i;
-            w->slot[i] = p;
             for (int q = 0; q < 3; q++) {
+                w->pimg[3 * p + q] = im[q];
                 double v = x[q];
                 for (int k = 0; k < 3; k++)
                     if (im[k])
                         v += im[k] * h[3 * k + q];
-                w->px[3 * p + q] = v;
+                w->px[q * n + p] = v;
             }
         }
         for (size_t c = ncells; c > 0; c--)
@@ -424,104 +523,88 @@ int pesx_nlist_build(pesx_nlist *nl, const pesx_atoms *a, double rc)
         cs[0] = 0;
     }
 
-    /* Gather, sort and store the neighbours of each atom.  A candidate's
-     * key is j << IDX_BITS | its index in the scratch arrays; bins are
-     * visited in lexicographic order of the offsets, which for one atom j
-     * is the lexicographic order of the image, so sorting the keys gives
-     * the order (j, shift). */
-    for (size_t i = 0; i < n; i++) {
-        const int *b = w->bin + 3 * i, *imi = w->img + 3 * i;
-        const double *xi = w->px + 3 * w->slot[i];
-        const stencil_step *e0 = w->steps + w->step_start[0][b[0]],
-                           *e0end = w->steps + w->step_start[0][b[0] + 1];
-        const stencil_step *e1beg = w->steps + w->step_start[1][b[1]],
-                           *e1end = w->steps + w->step_start[1][b[1] + 1];
-        const stencil_step *e2beg = w->steps + w->step_start[2][b[2]],
-                           *e2end = w->steps + w->step_start[2][b[2] + 1];
-        const size_t *cs = w->cell_start, *pj = w->pj;
-        const double *px = w->px;
-        size_t k = 0, nr = 0, cap = w->cap_scratch;
-        uint64_t *key = w->key;
-        int *ss = w->ss;
-        double *sd = w->sd, *sr = w->sr;
-        const uint64_t *sorted;
-
-        nl->start[i] = total;
-        for (; e0 < e0end; e0++) {
-            double s0[3] = {e0->v[0] - xi[0], e0->v[1] - xi[1], e0->v[2] - xi[2]};
-            for (const stencil_step *e1 = e1beg; e1 < e1end; e1++) {
-                double s1[3] = {s0[0] + e1->v[0], s0[1] + e1->v[1], s0[2] + e1->v[2]};
-                size_t base = e0->off + e1->off;
-                for (const stencil_step *e2 = e2beg; e2 < e2end; e2++) {
-                    size_t c = base + e2->off, p0 = cs[c], p1 = cs[c + 1], k0 = k;
-                    if (p0 == p1)
-                        continue;
-                    if (k + (p1 - p0) > cap) {
-                        if (k + (p1 - p0) > MAX_CANDIDATES)
+    /* Atoms are visited bin by bin, so that consecutive atoms share their
+     * stencil and its data stays in cache whatever the order of the atoms.
+     * Pass 1 counts the neighbours of each atom, which places each atom's
+     * entries; pass 2 gathers them, sorts them and stores them there.
+     *
+     * A candidate's key is j << IDX_BITS | its index among the candidates;
+     * bins are visited in lexicographic order of the offsets, which for one
+     * atom j is the lexicographic order of its image, so sorting the keys
+     * gives the order (j, shift). */
+    visit_ctx cx;
+    cx.steps = w->steps;
+    for (int k = 0; k < 3; k++)
+        cx.step_start[k] = w->step_start[k];
+    cx.cs = w->cell_start;
+    cx.pj = w->pj;
+    cx.px = w->px;
+    cx.pimg = w->pimg;
+    cx.rc2 = rc2;
+    cx.n = n;
+    {
+        size_t c = 0;
+        int b[3];
+        nl->start[0] = 0;
+        for (b[0] = 0; b[0] < nb[0]; b[0]++)
+            for (b[1] = 0; b[1] < nb[1]; b[1]++)
+                for (b[2] = 0; b[2] < nb[2]; b[2]++, c++)
+                    for (size_t p = cx.cs[c]; p < cx.cs[c + 1]; p++) {
+                        size_t k = visit(&cx, b, p, 0) - 1; /* not itself */
+                        if (k >= MAX_CANDIDATES)
                             return pesx_error_set(
                                 PESX_EINVAL, NULL, 0,
                                 "neighbour list: more than %zu atoms within %g A of atom %zu",
-                                MAX_CANDIDATES, rc, i + 1);
-                        if (reserve_scratch(w, k + (p1 - p0)))
-                            goto nomem;
-                        cap = w->cap_scratch;
-                        key = w->key;
-                        ss = w->ss;
-                        sd = w->sd;
-                        sr = w->sr;
+                                MAX_CANDIDATES - 1, rc, w->pj[p] + 1);
+                        nl->start[w->pj[p] + 1] = k;
                     }
-                    double ox = s1[0] + e2->v[0], oy = s1[1] + e2->v[1], oz = s1[2] + e2->v[2];
-                    int i0 = e0->img, i1 = e1->img, i2 = e2->img;
-                    int self_image = !(i0 | i1 | i2);
-                    for (size_t p = p0; p < p1; p++) {
-                        double dx = px[3 * p] + ox, dy = px[3 * p + 1] + oy,
-                               dz = px[3 * p + 2] + oz;
-                        double r2 = dx * dx + dy * dy + dz * dz;
-                        if (r2 < rc2) {
-                            size_t jj = pj[p];
-                            if (jj == i && self_image)
-                                continue;
-                            key[k] = (uint64_t)jj << IDX_BITS | k;
-                            ss[3 * k] = i0;
-                            ss[3 * k + 1] = i1;
-                            ss[3 * k + 2] = i2;
-                            sd[3 * k] = dx;
-                            sd[3 * k + 1] = dy;
-                            sd[3 * k + 2] = dz;
-                            sr[k] = r2;
-                            k++;
+        for (size_t i = 0; i < n; i++)
+            nl->start[i + 1] += nl->start[i];
+        total = nl->start[n];
+        if (reserve_entries(nl, total))
+            goto nomem;
+    }
+    {
+        size_t c = 0;
+        int b[3];
+        for (b[0] = 0; b[0] < nb[0]; b[0]++)
+            for (b[1] = 0; b[1] < nb[1]; b[1]++)
+                for (b[2] = 0; b[2] < nb[2]; b[2]++, c++)
+                    for (size_t p = cx.cs[c]; p < cx.cs[c + 1]; p++) {
+                        size_t i = w->pj[p], at = nl->start[i], k = nl->start[i + 1] - at;
+                        const uint64_t *sorted;
+                        if (k == 0)
+                            continue;
+                        if (k + 1 > w->cap_scratch && reserve_scratch(w, k + 1))
+                            goto nomem;
+                        cx.key = w->key;
+                        cx.sh = w->ss;
+                        cx.sd = w->sd;
+                        cx.sr = w->sr;
+                        cx.runs = w->runs;
+                        if (visit(&cx, b, p, 1) != k) {
+                            reset(nl);
+                            return pesx_error_set(PESX_EFAILED, NULL, 0,
+                                                  "neighbour list: internal error: passes "
+                                                  "disagree for atom %zu",
+                                                  i + 1);
+                        }
+                        sorted = sort_runs(w, k, cx.nr);
+                        size_t *oj = nl->j + at;
+                        int *os = nl->shift + 3 * at;
+                        double *od = nl->d + 3 * at, *orr = nl->r + at;
+                        for (size_t t = 0; t < k; t++) {
+                            size_t e = (size_t)(sorted[t] & (MAX_CANDIDATES - 1));
+                            oj[t] = (size_t)(sorted[t] >> IDX_BITS);
+                            os[3 * t] = cx.sh[3 * e];
+                            os[3 * t + 1] = cx.sh[3 * e + 1];
+                            os[3 * t + 2] = cx.sh[3 * e + 2];
+                            od[3 * t] = cx.sd[3 * e];
+                            od[3 * t + 1] = cx.sd[3 * e + 1];
+                            od[3 * t + 2] = cx.sd[3 * e + 2];
+                            orr[t] = sqrt(cx.sr[e]);
                         }
                     }
-                    if (k > k0)
-                        w->runs[nr++] = k0;
-                }
-            }
-        }
-        if (k == 0)
-            continue;
-        w->runs[nr] = k;
-        sorted = sort_runs(w, k, nr);
-        if (reserve_entries(nl, total + k))
-            goto nomem;
-        {
-            size_t *oj = nl->j + total;
-            int *os = nl->shift + 3 * total;
-            double *od = nl->d + 3 * total, *orr = nl->r + total;
-            for (size_t t = 0; t < k; t++) {
-                size_t e = (size_t)(sorted[t] & (MAX_CANDIDATES - 1));
-                size_t jj = (size_t)(sorted[t] >> IDX_BITS);
-                const int *imj = w->img + 3 * jj;
-                oj[t] = jj;
-                os[3 * t] = imj[0] - imi[0] + ss[3 * e];
-                os[3 * t + 1] = imj[1] - imi[1] + ss[3 * e + 1];
-                os[3 * t + 2] = imj[2] - imi[2] + ss[3 * e + 2];
-                od[3 * t] = sd[3 * e];
-                od[3 * t + 1] = sd[3 * e + 1];
-                od[3 * t + 2] = sd[3 * e + 2];
-                orr[t] = sqrt(sr[e]);
-            }
-        }
-        total += k;
     }
     nl->start[n] = total;
     nl->n = n;
