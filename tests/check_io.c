@@ -381,7 +381,10 @@ START_TEST(test_stream)
     ck_assert_int_eq(pesx_xyz_next(r, &f, &got), PESX_EINVAL);
     ck_assert_int_eq(got, 0);
     ck_assert_ptr_null(f.atoms);
+    pesx_error_clear();
     ck_assert_int_eq(pesx_xyz_next(r, &f, &got), PESX_EINVAL);
+    ck_assert_int_eq(pesx_error_last()->line, 6); /* the same error again */
+    ck_assert_ptr_nonnull(strstr(pesx_error_last()->msg, "'0.5x' is not a finite number"));
     pesx_xyz_close(r);
 }
 END_TEST

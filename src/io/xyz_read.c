@@ -28,7 +28,8 @@ struct pesx_xyz_reader {
     long line;             /* number of the last line read */
     char *buf;
     size_t buf_cap;
-    int status;            /* sticky error status */
+    int status;            /* sticky error status ... */
+    pesx_error err;        /* ... and its error */
     long frames;           /* frames read so far */
     long last_frame_line;
     /* per-frame scratch, reused from frame to frame */
@@ -121,7 +122,6 @@ static int fail(pesx_xyz_reader *r, long line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    r->status = PESX_EINVAL;
     return pesx_error_set(PESX_EINVAL, r->name, line, "%s", msg);
 }
 
@@ -134,8 +134,8 @@ static int read_line(pesx_xyz_reader *r)
     len = getline(&r->buf, &r->buf_cap, r->fp);
     if (len < 0) {
         if (ferror(r->fp)) {
-            r->status = pesx_error_set(PESX_EIO, r->name, r->line + 1, "read error: %s",
-                                       strerror(errno ? errno : EIO));
+            pesx_error_set(PESX_EIO, r->name, r->line + 1, "read error: %s",
+                           strerror(errno ? errno : EIO));
             return -PESX_EIO;
         }
         return 0;
@@ -323,8 +323,8 @@ static int parse_atom_line(pesx_xyz_reader *r, const xyz_header *h, size_t i)
             case ROLE_FORCES: r->forces[3 * i + (size_t)c] = v; break;
             case ROLE_Z:
                 if (iv < 0 || iv > PESX_MAX_Z)
-                    return fail(r, r->line, "Z=%ld is not a known element (1 to %d)", iv,
-                                PESX_MAX_Z);
+                    return fail(r, r->line, "Z=%ld is not a known element (0 = dummy, 1 to %d)",
+                                iv, PESX_MAX_Z);
                 z_col = (int)iv;
                 break;
             case ROLE_MOVE_MASK:
@@ -350,7 +350,8 @@ static int parse_atom_line(pesx_xyz_reader *r, const xyz_header *h, size_t i)
         }
     }
     if (species_z >= 0 && z_col >= 0 && species_z != z_col)
-        return fail(r, r->line, "species %s disagrees with Z=%d", pesx_element_symbol(species_z) ? pesx_element_symbol(species_z) : "X", z_col);
+        return fail(r, r->line, "species %s disagrees with Z=%d",
+                    species_z ? pesx_element_symbol(species_z) : "X", z_col);
     r->z[i] = species_z >= 0 ? species_z : z_col;
     return PESX_OK;
 }
@@ -437,17 +438,12 @@ nomem:
     return pesx_error_set(PESX_ENOMEM, r->name, line, "out of memory");
 }
 
-int pesx_xyz_next(pesx_xyz_reader *r, pesx_frame *f, int *got)
+static int next_frame(pesx_xyz_reader *r, pesx_frame *f, int *got)
 {
     xyz_header h;
     long n = 0, line;
     int rl, status;
 
-    *got = 0;
-    pesx_frame_release(f);
-    if (r->status)
-        return pesx_error_set(r->status, r->name, r->line,
-                              "reading stopped at an earlier error");
     /* blank lines between frames and at the end are allowed */
     do {
         rl = read_line(r);
@@ -469,7 +465,6 @@ int pesx_xyz_next(pesx_xyz_reader *r, pesx_frame *f, int *got)
                     n, n == 1 ? "" : "s");
     if ((status = xyz_parse_comment(r->name, r->line, r->buf, &h))) {
         xyz_header_release(&h);
-        r->status = status;
         return status;
     }
     for (size_t i = 0; i < (size_t)n; i++) {
@@ -492,14 +487,28 @@ int pesx_xyz_next(pesx_xyz_reader *r, pesx_frame *f, int *got)
     if (!status)
         status = build_frame(r, &h, (size_t)n, line, f);
     xyz_header_release(&h);
-    if (status) {
-        r->status = status;
+    if (status)
         return status;
-    }
     r->frames++;
     r->last_frame_line = line;
     *got = 1;
     return PESX_OK;
+}
+
+int pesx_xyz_next(pesx_xyz_reader *r, pesx_frame *f, int *got)
+{
+    int status;
+    *got = 0;
+    pesx_frame_release(f);
+    if (r->status) /* errors are sticky: the reader does not resynchronise */
+        return pesx_error_set(r->err.code, r->err.file, r->err.line, "%s", r->err.msg);
+    if ((status = next_frame(r, f, got))) {
+        r->status = status;
+        r->err = *pesx_error_last();
+        *got = 0;
+        pesx_frame_release(f);
+    }
+    return status;
 }
 
 /* ---- whole files --------------------------------------------------------- */
