@@ -22,17 +22,16 @@ tests_xyz_copy_SOURCES = tests/xyz_copy.c
 tests_xyz_copy_LDADD = src/libpesx.a $(PESX_LIBS)
 TESTS += tests/cli/xyz_ase.sh
 EXTRA_DIST += tests/cli/xyz_ase.sh
-
-# n2p2 / RuNNer potential directories and input.data structures (BP engine)
-src_libpesx_a_SOURCES += include/pesx/io_n2p2.h src/io/n2p2_impl.h src/io/n2p2_util.c \
-	src/io/n2p2_potential.c src/io/n2p2_structure.c
-
-# ---- benchmarks (not run by make check) ----
+# XYZ read/write throughput (not run by make check)
 noinst_PROGRAMS += tests/bench/bench_xyz
 tests_bench_bench_xyz_SOURCES = tests/bench/bench_xyz.c
 tests_bench_bench_xyz_LDADD = src/libpesx.a $(PESX_LIBS)
 
-# potential.xml (plain-data pesx_potential_file, reader, writer)
+# ---- n2p2 / RuNNer potential directories and input.data structures (BP engine) ----
+src_libpesx_a_SOURCES += include/pesx/io_n2p2.h src/io/n2p2_impl.h src/io/n2p2_util.c \
+	src/io/n2p2_potential.c src/io/n2p2_structure.c
+
+# ---- potential.xml (plain-data pesx_potential_file, reader, writer) ----
 src_libpesx_a_SOURCES += include/pesx/io_potential.h src/io/potential_file_impl.h \
 	src/io/potential_file.c src/io/potential_xml_read.c src/io/potential_xml_write.c
 check_PROGRAMS += tests/check_io_potential
