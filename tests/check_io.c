@@ -757,28 +757,36 @@ static int read_memory(const char *buf, size_t len, pesx_frame **frames, size_t 
 START_TEST(test_fuzz)
 {
     static const char alphabet[] = "0123456789.-+eE \t\n\r\"'=:[]{},TFHOXQnai\\\x01\xff";
-    char *base, *buf;
-    size_t base_len, ok = 0, einval = 0;
+    /* valid files to mutate: each iteration concatenates one to three */
+    static const char *const sources[] = {"ase_move_mask.xyz", "good_variants.xyz",
+                                          "good_plain.xyz", "good_crlf.xyz",
+                                          "good_ovito_style.xyz", "good_optbench.xyz"};
+    enum { NSRC = sizeof sources / sizeof sources[0] };
+    char *text[NSRC], *base, *buf;
+    size_t text_len[NSRC], cap = 0, ok = 0, einval = 0;
     pesx_rng rng;
-    size_t len1, len2;
-    char *t1 = slurp(xyz_path("ase_move_mask.xyz"), &len1);
-    char *t2 = slurp(xyz_path("good_variants.xyz"), &len2);
-    base_len = len1 + len2;
-    base = malloc(base_len + 1);
-    memcpy(base, t1, len1);
-    memcpy(base + len1, t2, len2 + 1);
-    free(t1);
-    free(t2);
-    buf = malloc(2 * base_len + 64);
     const char *env = getenv("PESX_FUZZ_ITER"); /* longer runs by hand */
+    const char *seed = getenv("PESX_FUZZ_SEED");
     int iters = env && atoi(env) > 0 ? atoi(env) : 4000;
-    pesx_rng_seed(&rng, env && getenv("PESX_FUZZ_SEED") ? strtoull(getenv("PESX_FUZZ_SEED"), NULL, 10)
-                                                        : 20261126);
+    for (int k = 0; k < NSRC; k++) {
+        text[k] = slurp(xyz_path(sources[k]), &text_len[k]);
+        cap += text_len[k];
+    }
+    base = malloc(3 * cap + 1);
+    buf = malloc(6 * cap + 64);
+    pesx_rng_seed(&rng, seed ? strtoull(seed, NULL, 10) : 20261126);
 
     for (int iter = 0; iter < iters; iter++) {
-        size_t len = base_len, n = 0;
+        size_t base_len = 0, len, n = 0;
         pesx_frame *frames = NULL;
         int nmut = 1 + (int)(pesx_rng_next(&rng) % 3), status;
+        int nsrc = 1 + (int)(pesx_rng_next(&rng) % 3);
+        for (int k = 0; k < nsrc; k++) {
+            int j = (int)(pesx_rng_next(&rng) % NSRC);
+            memcpy(base + base_len, text[j], text_len[j]);
+            base_len += text_len[j];
+        }
+        len = base_len;
         memcpy(buf, base, base_len);
         for (int m = 0; m < nmut && len > 0; m++) {
             size_t pos = pesx_rng_next(&rng) % len, span;
@@ -851,6 +859,8 @@ START_TEST(test_fuzz)
             ok, einval);
     ck_assert_msg(ok > (size_t)iters / 40 && einval > (size_t)iters / 4, "ok %zu, einval %zu",
                   ok, einval);
+    for (int k = 0; k < NSRC; k++)
+        free(text[k]);
     free(base);
     free(buf);
 }

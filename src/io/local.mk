@@ -5,7 +5,7 @@ src_libpesx_a_SOURCES += include/pesx/io.h \
 	src/io/frame.c src/io/xyz_impl.h src/io/xyz_comment.c src/io/xyz_header.c src/io/xyz_number.c \
 	src/io/xyz_read.c src/io/xyz_write.c
 
-# ---- Check suite: one program for the whole module (tests/check_io.c) ----
+# ---- Check suite of the XYZ part (tests/check_io.c) ----
 check_PROGRAMS += tests/check_io
 TESTS += tests/check_io
 tests_check_io_SOURCES = tests/check_io.c $(TESTUTIL)
