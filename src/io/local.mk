@@ -5,6 +5,9 @@ src_libpesx_a_SOURCES += include/pesx/io.h \
 	src/io/frame.c src/io/xyz_impl.h src/io/xyz_comment.c src/io/xyz_header.c src/io/xyz_number.c \
 	src/io/xyz_read.c src/io/xyz_write.c
 
+# the format as pesx reads and writes it
+dist_man_MANS += man/pesx-xyz.5
+
 # ---- Check suite of the XYZ part (tests/check_io.c) ----
 check_PROGRAMS += tests/check_io
 TESTS += tests/check_io
