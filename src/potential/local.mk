@@ -33,3 +33,6 @@ tests_check_bpnn_LDADD = $(TEST_LDADD)
 noinst_PROGRAMS += tests/bench/bench_water
 tests_bench_bench_water_SOURCES = tests/bench/bench_water.c
 tests_bench_bench_water_LDADD = src/libpesx.a $(PESX_LIBS)
+
+TESTS += tests/cli/potential.sh
+EXTRA_DIST += tests/cli/potential.sh
