@@ -132,7 +132,7 @@ static int angular_values(const pesx_descriptor *d, const pesx_elplan *p,
                     continue;
                 rjk = sqrt(rjk2);
                 if (cut)
-                    fcjk = pesx_cutoff_eval(cut, rjk, &dfcjk);
+                    fcjk = pesx_cutoff_fast(cut, rjk, &dfcjk);
             }
             c = (x1 * x2 + y1 * y2 + z1 * z2) * ir1 * ws->ir[m2];
             if (c > 1.0)
@@ -201,6 +201,8 @@ int pesx_descriptor_atom_values(const pesx_descriptor *d, const pesx_atoms *a,
     ws->elem = e;
     ws->n_pairs = 0;
     ws->n_pd = 0;
+    ws->n_fb = 0;
+    ws->n_fidx = 0;
     for (size_t x = 0; x < d->n_elem; x++)
         ws->nlist_e[x] = 0;
     for (size_t en = e0; en < e1; en++) {
@@ -237,7 +239,7 @@ int pesx_descriptor_atom_values(const pesx_descriptor *d, const pesx_atoms *a,
         const pesx_cutoff *c = &d->slot_cut[s];
         double *fc = ws->fc + s * cap, *dfc = ws->dfc + s * cap;
         for (size_t m = 0; m < n; m++)
-            fc[m] = pesx_cutoff_eval(c, ws->r[m], &dfc[m]);
+            fc[m] = pesx_cutoff_fast(c, ws->r[m], &dfc[m]);
     }
     /* radial functions of every neighbour that needs them */
     for (size_t f = 0; f < p->n_rf; f++) {
@@ -271,9 +273,13 @@ int pesx_descriptor_atom_values(const pesx_descriptor *d, const pesx_atoms *a,
         }
         G[term->sf] = s;
     }
-    for (size_t g = 0; g < p->n_ang; g++)
-        if ((st = angular_values(d, p, &p->ang[g], g, G, ws)))
+    for (size_t g = 0; g < p->n_ang; g++) {
+        ws->pstart[g] = ws->n_pairs;
+        st = p->ang[g].poly ? angular_values(d, p, &p->ang[g], g, G, ws)
+                            : pesx_ang_fast_values(d, p, &p->ang[g], g, G, ws);
+        if (st)
             return st;
+    }
     ws->pstart[p->n_ang] = ws->n_pairs;
     return PESX_OK;
 }
@@ -329,6 +335,10 @@ int pesx_descriptor_atom_gradient(const pesx_descriptor *d, const pesx_nlist *nl
     for (size_t gi = 0; gi < p->n_ang; gi++) {
         const pesx_angroup *g = &p->ang[gi];
         double *aw = ws->aw, *bw = ws->bw;
+        if (!g->poly) {
+            pesx_ang_fast_gradient(d, p, g, gi, nset, dEdG, gnb, ws);
+            continue;
+        }
         for (size_t pp = ws->pstart[gi]; pp < ws->pstart[gi + 1]; pp++) {
             size_t m1 = ws->pj[pp], m2 = ws->pk[pp];
             const double *pd = ws->pd + ws->pdoff[pp];

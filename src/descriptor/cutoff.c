@@ -47,22 +47,10 @@ int pesx_cutoff_init(pesx_cutoff *c, int type, double rc, double alpha)
 /* P_N(x) of the polynomial cutoffs / windows (P(0) = 1, P(1) = 0) and P'. */
 double pesx_sf_poly(int order, double x, double *dp)
 {
-    double x2 = x * x;
-    switch (order) {
-    case 1:
-        *dp = (6.0 * x - 6.0) * x;
-        return (2.0 * x - 3.0) * x2 + 1.0;
-    case 2:
-        *dp = ((-30.0 * x + 60.0) * x - 30.0) * x2;
-        return ((15.0 - 6.0 * x) * x - 10.0) * x2 * x + 1.0;
-    case 3:
-        *dp = (((140.0 * x - 420.0) * x + 420.0) * x - 140.0) * x2 * x;
-        return (x * (x * (20.0 * x - 70.0) + 84.0) - 35.0) * x2 * x2 + 1.0;
-    case 4:
-        *dp = ((((-630.0 * x + 2520.0) * x - 3780.0) * x + 2520.0) * x - 630.0) * x2 * x2;
-        return (x * (x * ((315.0 - 70.0 * x) * x - 540.0) + 420.0) - 126.0) * x2 * x2 * x + 1.0;
-    default: { /* 0: exponential bump exp(1 - 1/(1 - x^2)) */
-        double q = 1.0 - x2;
+    if (order >= 1 && order <= 4)
+        return pesx_sf_poly_inline(order, x, dp);
+    {   /* 0: exponential bump exp(1 - 1/(1 - x^2)) */
+        double q = 1.0 - x * x;
         if (q <= 0.0) {
             *dp = 0.0;
             return 0.0;
@@ -70,7 +58,6 @@ double pesx_sf_poly(int order, double x, double *dp)
         double f = exp(1.0 - 1.0 / q);
         *dp = -2.0 * x / (q * q) * f;
         return f;
-    }
     }
 }
 

@@ -2,7 +2,9 @@
 #ifndef PESX_DESCRIPTOR_IMPL_H
 #define PESX_DESCRIPTOR_IMPL_H
 
+#include <math.h>
 #include <stddef.h>
+#include <string.h>
 #include <pesx/descriptor.h>
 
 #define PESX_SF_PI 3.14159265358979323846
@@ -10,6 +12,26 @@
 /* P_N(x) of the polynomial cutoffs (order 1..4) or the exponential bump
  * (order 0), and its derivative. */
 double pesx_sf_poly(int order, double x, double *dp);
+
+/* The polynomials alone (orders 1..4), inline for the vectorised loops. */
+static inline double pesx_sf_poly_inline(int order, double x, double *dp)
+{
+    double x2 = x * x;
+    switch (order) {
+    case 1:
+        *dp = (6.0 * x - 6.0) * x;
+        return (2.0 * x - 3.0) * x2 + 1.0;
+    case 2:
+        *dp = ((-30.0 * x + 60.0) * x - 30.0) * x2;
+        return ((15.0 - 6.0 * x) * x - 10.0) * x2 * x + 1.0;
+    case 3:
+        *dp = (((140.0 * x - 420.0) * x + 420.0) * x - 140.0) * x2 * x;
+        return (x * (x * (20.0 * x - 70.0) + 84.0) - 35.0) * x2 * x2 + 1.0;
+    default:
+        *dp = ((((-630.0 * x + 2520.0) * x - 3780.0) * x + 2520.0) * x - 630.0) * x2 * x2;
+        return (x * (x * ((315.0 - 70.0 * x) * x - 540.0) + 420.0) - 126.0) * x2 * x2 * x + 1.0;
+    }
+}
 
 /* A radial function R(r), shared by every SF that uses it:
  *   RF_EXP:  exp(-eta (r - rs)^2) f_c(r)      (G1: eta = 0)
@@ -114,6 +136,87 @@ struct pesx_descriptor_workspace {
     double *aw, *bw;          /* per term scratch                         */
     size_t cap_terms;
     size_t cap_groups;
+    /* fast path of exponential angular groups (angular_fast.c): per group
+     * the gathered neighbour data of both element lists and the pair data,
+     * as offsets into fb / fidx */
+    struct pesx_fgroup *fg;
+    double *fb;
+    size_t cap_fb, n_fb;
+    size_t *fidx;
+    size_t cap_fidx, n_fidx;
+    double *rsc;              /* row scratch                              */
+    size_t cap_rsc;
 };
+
+typedef struct pesx_fgroup {
+    size_t n1, n2;
+    int same;
+    size_t off1, off2, offp, idx1, idx2;
+} pesx_fgroup;
+
+int pesx_ang_fast_values(const pesx_descriptor *d, const pesx_elplan *p,
+                         const pesx_angroup *g, size_t gi, double *G,
+                         pesx_descriptor_workspace *ws);
+int pesx_ang_fast_gradient(const pesx_descriptor *d, const pesx_elplan *p,
+                           const pesx_angroup *g, size_t gi, size_t nset, const double *dEdG,
+                           double *gnb, pesx_descriptor_workspace *ws);
+
+/* exp(x) for x <= 0 (clamped below at -700, where it is ~1e-304): Cody-Waite
+ * reduction and a degree-13 Taylor polynomial, 1-2 ulp, branch-free so the
+ * compiler can vectorise the loops that call it. */
+static inline double pesx_exp(double x)
+{
+    const double shift = 6755399441055744.0; /* 1.5 * 2^52 */
+    const double ln2hi = 6.93147180369123816490e-01, ln2lo = 1.90821492927058770002e-10;
+    double kd, r, p, scale;
+    long long ki, bits;
+    x = x < -700.0 ? -700.0 : x;
+    kd = x * 1.4426950408889634074 + shift;
+    __builtin_memcpy(&ki, &kd, sizeof ki);
+    kd -= shift;
+    ki -= 0x4338000000000000LL; /* the bits of shift */
+    r = (x - kd * ln2hi) - kd * ln2lo;
+    p = 1.0 / 6227020800.0;
+    p = p * r + 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    bits = (ki + 1023) << 52;
+    __builtin_memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+/* pesx_cutoff_eval for the hot loops: inline, and tanh from one exp
+ * (tanh t = (1 - e^-2t) / (1 + e^-2t), t in [0, 1]; absolute error of a few
+ * ulp, so f_c = tanh^3 keeps full absolute precision). */
+static inline double pesx_cutoff_fast(const pesx_cutoff *c, double r, double *df)
+{
+    if (r >= c->rc) {
+        *df = 0.0;
+        return 0.0;
+    }
+    if (c->type == PESX_CUTOFF_TANH3 || c->type == PESX_CUTOFF_TANH3N) {
+        double e = exp(-2.0 * (1.0 - r / c->rc)), t = (1.0 - e) / (1.0 + e), f = t * t * t;
+        double d = -3.0 * t * t * (1.0 - t * t) / c->rc;
+        if (c->type == PESX_CUTOFF_TANH3N) {
+            const double n = 1.0 / (0.76159415595576488812 * 0.76159415595576488812 *
+                                    0.76159415595576488812);
+            f *= n;
+            d *= n;
+        }
+        *df = d;
+        return f;
+    }
+    return pesx_cutoff_eval(c, r, df);
+}
 
 #endif

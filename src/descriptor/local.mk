@@ -8,3 +8,11 @@ TESTS += tests/check_descriptor
 tests_check_descriptor_SOURCES = tests/check_descriptor.c $(TESTUTIL)
 tests_check_descriptor_CFLAGS = $(TEST_CFLAGS)
 tests_check_descriptor_LDADD = $(TEST_LDADD)
+
+# The vectorised angular kernels need sqrt without errno and if-converted
+# comparisons, flags that only work on the command line: a convenience
+# library whose objects go into libpesx.a.
+noinst_LIBRARIES += src/descriptor/libsimd.a
+src_descriptor_libsimd_a_SOURCES = src/descriptor/angular_fast.c
+src_descriptor_libsimd_a_CFLAGS = $(AM_CFLAGS) -fno-math-errno -fno-trapping-math
+src_libpesx_a_LIBADD = $(src_descriptor_libsimd_a_OBJECTS)

@@ -53,6 +53,10 @@ void pesx_descriptor_workspace_free(pesx_descriptor_workspace *ws)
     free(ws->gr);
     free(ws->aw);
     free(ws->bw);
+    free(ws->fg);
+    free(ws->fb);
+    free(ws->fidx);
+    free(ws->rsc);
     free(ws);
 }
 
@@ -111,6 +115,7 @@ int pesx_dws_reserve_neighbours(pesx_descriptor_workspace *ws, const pesx_descri
     }
     if (ng + 1 > ws->cap_groups) {
         GROW(ws->pstart, ng + 1);
+        GROW(ws->fg, ng + 1);
         ws->cap_groups = ng + 1;
     }
     return PESX_OK;

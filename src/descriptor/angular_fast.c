@@ -1,0 +1,453 @@
+/* Fast path for the exponential angular groups (n2p2 types 3, 9, 13,
+ * Behler G4, G5): the neighbours of the group's two element lists are
+ * gathered into contiguous arrays, and every row (fixed j, all k) runs as
+ * flat loops over k that the compiler vectorises (branch-free exp, cutoff
+ * and angular powers).  The per-pair data the gradient needs (cos, r_jk,
+ * R(r_jk), R'(r_jk)) is kept, so the gradient never recomputes an
+ * exponential.  Same formulas as the generic path in compute.c. */
+#include <config.h>
+/* Compiled with -fno-math-errno -fno-trapping-math (see local.mk): sqrt of
+ * a sum of squares needs no errno, and the comparisons may be if-converted,
+ * so that the loops below vectorise. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pesx/descriptor.h>
+#include "descriptor/descriptor_impl.h"
+
+#if defined(_OPENMP)
+#define SIMD _Pragma("omp simd")
+#else
+#define SIMD
+#endif
+
+#define INLINE static inline __attribute__((always_inline))
+
+/* On x86-64 Linux with GCC, the kernels are also compiled for AVX2 + FMA
+ * (x86-64-v3) and the faster version is picked at load time. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(__SANITIZE_ADDRESS__)
+#define CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define CLONES
+#endif
+
+static int grow(double **p, size_t *cap, size_t need)
+{
+    if (need > *cap) {
+        size_t c = need + need / 2 + 1024;
+        double *q = realloc(*p, c * sizeof *q);
+        if (!q)
+            return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+        *p = q;
+        *cap = c;
+    }
+    return PESX_OK;
+}
+
+static int grow_idx(size_t **p, size_t *cap, size_t need)
+{
+    if (need > *cap) {
+        size_t c = need + need / 2 + 256;
+        size_t *q = realloc(*p, c * sizeof *q);
+        if (!q)
+            return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+        *p = q;
+        *cap = c;
+    }
+    return PESX_OK;
+}
+
+static size_t filter(const pesx_descriptor_workspace *ws, int e, double rc, size_t *out)
+{
+    const size_t *src = e < 0 ? ws->all : ws->list + (size_t)e * ws->cap;
+    size_t n = e < 0 ? ws->n : ws->nlist_e[e], k = 0;
+    for (size_t a = 0; a < n; a++)
+        if (ws->r[src[a]] < rc)
+            out[k++] = src[a];
+    return k;
+}
+
+/* Cutoff with a compile-time type CT (inlined into specialised loops). */
+INLINE double cut_v(const int ct, const pesx_cutoff *c, double r, double *df)
+{
+    switch (ct) {
+    case PESX_CUTOFF_TANH3:
+    case PESX_CUTOFF_TANH3N: {
+        double e = pesx_exp(-2.0 * (1.0 - r / c->rc)), t = (1.0 - e) / (1.0 + e);
+        double nrm = ct == PESX_CUTOFF_TANH3N
+                         ? 1.0 / (0.76159415595576488812 * 0.76159415595576488812 *
+                                  0.76159415595576488812)
+                         : 1.0;
+        int in = r < c->rc;
+        *df = in ? -3.0 * t * t * (1.0 - t * t) / c->rc * nrm : 0.0;
+        return in ? t * t * t * nrm : 0.0;
+    }
+    case PESX_CUTOFF_HARD:
+        *df = 0.0;
+        return r < c->rc ? 1.0 : 0.0;
+    case PESX_CUTOFF_POLY1:
+    case PESX_CUTOFF_POLY2:
+    case PESX_CUTOFF_POLY3:
+    case PESX_CUTOFF_POLY4: {
+        double x = (r - c->ri) * c->inv_w, dp, f;
+        int in = r < c->rc;
+        x = x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x;
+        f = pesx_sf_poly_inline(ct - PESX_CUTOFF_POLY1 + 1, x, &dp);
+        *df = in ? dp * c->inv_w : 0.0;
+        return in ? f : 0.0;
+    }
+    default:
+        return pesx_cutoff_eval(c, r, df);
+    }
+}
+
+/* b^K for a compile-time K (fully unrolled). */
+INLINE double ipow(double b, const int k)
+{
+    double p = 1.0;
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 16
+#endif
+    for (int i = 0; i < k; i++)
+        p *= b;
+    return p;
+}
+
+/* A_t(c) = coef (1 + lambda c)^zeta and dA/dc over n cosines. */
+INLINE void afac_k(const int K, const pesx_sfterm *t, size_t n, const double *c, double *A,
+                   double *dA)
+{
+    const double lam = t->lambda, coef = t->coef, cz = t->coef * t->zeta * t->lambda;
+    SIMD
+    for (size_t b = 0; b < n; b++) {
+        double bb = 1.0 + lam * c[b], p;
+        bb = bb > 0.0 ? bb : 0.0;
+        p = ipow(bb, K);
+        A[b] = coef * p * bb;
+        dA[b] = cz * p;
+    }
+}
+
+CLONES static void afac_row(const pesx_sfterm *t, size_t n, const double *c, double *A, double *dA)
+{
+    switch (t->izeta) {
+    case 0: afac_k(0, t, n, c, A, dA); return;
+    case 1: afac_k(1, t, n, c, A, dA); return;
+    case 2: afac_k(2, t, n, c, A, dA); return;
+    case 3: afac_k(3, t, n, c, A, dA); return;
+    case 4: afac_k(4, t, n, c, A, dA); return;
+    case 5: afac_k(5, t, n, c, A, dA); return;
+    case 7: afac_k(7, t, n, c, A, dA); return;
+    case 15: afac_k(15, t, n, c, A, dA); return;
+    default:
+        for (size_t b = 0; b < n; b++) {
+            double bb = 1.0 + t->lambda * c[b], p;
+            if (bb <= 0.0) {
+                A[b] = dA[b] = 0.0;
+                continue;
+            }
+            p = pow(bb, t->zeta - 1.0);
+            A[b] = t->coef * p * bb;
+            dA[b] = t->coef * t->zeta * t->lambda * p;
+        }
+    }
+}
+
+/* One row of a narrow group: cos, r_jk and R_q(r_jk), R'_q(r_jk) for every
+ * k of the row, with the cutoff type a compile-time constant. */
+INLINE void row_geometry(const int ct, const pesx_cutoff *cut, size_t nf, const double *eta,
+                         const double *rs, double x1, double y1, double z1, double ir1,
+                         const double *X2, const double *Y2, const double *Z2,
+                         const double *IR2, size_t nb, double *pc, double *prjk, double *pR,
+                         double *pdR, size_t P, int narrow)
+{
+    SIMD
+    for (size_t b = 0; b < nb; b++) {
+        double c = (x1 * X2[b] + y1 * Y2[b] + z1 * Z2[b]) * ir1 * IR2[b];
+        c = c > 1.0 ? 1.0 : c < -1.0 ? -1.0 : c;
+        pc[b] = c;
+    }
+    if (!narrow)
+        return;
+    /* r_jk and the cutoff; fc and f_c' go to the slots of the last q for now */
+    {
+        double *fc = pR + (nf - 1) * P, *dfc = pdR + (nf - 1) * P;
+        SIMD
+        for (size_t b = 0; b < nb; b++) {
+            double ex = X2[b] - x1, ey = Y2[b] - y1, ez = Z2[b] - z1, d;
+            double rjk = sqrt(ex * ex + ey * ey + ez * ez);
+            prjk[b] = rjk;
+            fc[b] = cut_v(ct, cut, rjk, &d);
+            dfc[b] = d;
+        }
+        for (size_t q = 0; q < nf; q++) {
+            double *R = pR + q * P, *dR = pdR + q * P, et = eta[q], rq = rs[q];
+            SIMD
+            for (size_t b = 0; b < nb; b++) {
+                double t = prjk[b] - rq, e = pesx_exp(-et * t * t), f = fc[b], df = dfc[b];
+                R[b] = e * f;
+                dR[b] = e * (df - 2.0 * et * t * f);
+            }
+        }
+    }
+}
+
+CLONES static void row_dispatch(const pesx_cutoff *cut, size_t nf, const double *eta, const double *rs,
+                         double x1, double y1, double z1, double ir1, const double *X2,
+                         const double *Y2, const double *Z2, const double *IR2, size_t nb,
+                         double *pc, double *prjk, double *pR, double *pdR, size_t P,
+                         int narrow)
+{
+#define ROW(CT)                                                                            \
+    row_geometry(CT, cut, nf, eta, rs, x1, y1, z1, ir1, X2, Y2, Z2, IR2, nb, pc, prjk, pR, \
+                 pdR, P, narrow)
+    switch (narrow ? cut->type : -1) {
+    case PESX_CUTOFF_TANH3: ROW(PESX_CUTOFF_TANH3); break;
+    case PESX_CUTOFF_TANH3N: ROW(PESX_CUTOFF_TANH3N); break;
+    case PESX_CUTOFF_HARD: ROW(PESX_CUTOFF_HARD); break;
+    case PESX_CUTOFF_POLY1: ROW(PESX_CUTOFF_POLY1); break;
+    case PESX_CUTOFF_POLY2: ROW(PESX_CUTOFF_POLY2); break;
+    case PESX_CUTOFF_POLY3: ROW(PESX_CUTOFF_POLY3); break;
+    case PESX_CUTOFF_POLY4: ROW(PESX_CUTOFF_POLY4); break;
+    default: ROW(-1); break;
+    }
+#undef ROW
+}
+
+/* Layout of one group's block in ws->fb:
+ *   list data (n entries each): X Y Z IR W, R_q (nf), R'_q (nf)
+ *   pairs (P): cos, r_jk, R_q(r_jk) (nf), R'_q(r_jk) (nf)   [wide: cos only] */
+#define LD(nf) (5 + 2 * (nf))
+
+static size_t row_offset(const pesx_fgroup *F, size_t a)
+{
+    return F->same ? a * F->n1 - a * (a + 1) / 2 : a * F->n2;
+}
+
+CLONES int pesx_ang_fast_values(const pesx_descriptor *d, const pesx_elplan *p,
+                         const pesx_angroup *g, size_t gi, double *G,
+                         pesx_descriptor_workspace *ws)
+{
+    pesx_fgroup *F = &ws->fg[gi];
+    const size_t cap = ws->cap, nf = g->nf, ld = LD(nf);
+    size_t n1, n2, P, need, pw = g->narrow ? 2 + 2 * nf : 1;
+    double eta[64], rs[64];
+    const pesx_cutoff *cut = &d->slot_cut[g->slot];
+    int st;
+    F->same = g->e1 == g->e2;
+    n1 = filter(ws, g->e1, g->rc, ws->l1);
+    n2 = F->same ? n1 : filter(ws, g->e2, g->rc, ws->l2);
+    F->n1 = n1;
+    F->n2 = n2;
+    P = F->same ? n1 * (n1 ? n1 - 1 : 0) / 2 : n1 * n2;
+    need = ld * (n1 + (F->same ? 0 : n2)) + pw * P;
+    if ((st = grow(&ws->fb, &ws->cap_fb, ws->n_fb + need)) ||
+        (st = grow_idx(&ws->fidx, &ws->cap_fidx, ws->n_fidx + n1 + n2)) ||
+        (st = grow(&ws->rsc, &ws->cap_rsc, (2 * g->nterms + 16) * (n2 + 1))))
+        return st;
+    for (size_t q = 0; q < nf; q++) {
+        eta[q] = p->rf[g->f[q]].eta;
+        rs[q] = p->rf[g->f[q]].rs;
+    }
+    /* gather both lists */
+    F->off1 = ws->n_fb;
+    F->off2 = F->same ? F->off1 : F->off1 + ld * n1;
+    F->offp = F->off1 + ld * (n1 + (F->same ? 0 : n2));
+    F->idx1 = ws->n_fidx;
+    F->idx2 = F->same ? F->idx1 : F->idx1 + n1;
+    for (int side = 0; side < (F->same ? 1 : 2); side++) {
+        size_t n = side ? n2 : n1;
+        const size_t *l = side ? ws->l2 : ws->l1;
+        double *B = ws->fb + (side ? F->off2 : F->off1);
+        size_t *I = ws->fidx + (side ? F->idx2 : F->idx1);
+        for (size_t a = 0; a < n; a++) {
+            size_t m = l[a];
+            I[a] = m;
+            B[a] = ws->dx[m];
+            B[n + a] = ws->dy[m];
+            B[2 * n + a] = ws->dz[m];
+            B[3 * n + a] = ws->ir[m];
+            B[4 * n + a] = g->weighted ? ws->zw[m] : 1.0;
+            for (size_t q = 0; q < nf; q++) {
+                B[(5 + q) * n + a] = ws->R[(size_t)g->f[q] * cap + m];
+                B[(5 + nf + q) * n + a] = ws->dR[(size_t)g->f[q] * cap + m];
+            }
+        }
+    }
+    ws->n_fb += need;
+    ws->n_fidx += n1 + (F->same ? 0 : n2);
+    {
+        const double *B1 = ws->fb + F->off1, *B2 = ws->fb + F->off2;
+        double *pc = ws->fb + F->offp, *prjk = pc + P, *pR = pc + 2 * P, *pdR = pc + (2 + nf) * P;
+        double *A = ws->rsc, *dA = A + g->nterms * (n2 + 1), *Pq = dA + g->nterms * (n2 + 1);
+        for (size_t a = 0; a < n1; a++) {
+            size_t b0 = F->same ? a + 1 : 0, nb = n2 - b0, off = row_offset(F, a);
+            double w1 = B1[4 * n1 + a];
+            if (nb == 0)
+                continue;
+            row_dispatch(cut, nf, eta, rs, B1[a], B1[n1 + a], B1[2 * n1 + a], B1[3 * n1 + a],
+                         B2 + b0, B2 + n2 + b0, B2 + 2 * n2 + b0, B2 + 3 * n2 + b0, nb, pc + off,
+                         prjk + off, pR + off, pdR + off, P, g->narrow);
+            for (size_t t = 0; t < g->nterms; t++)
+                afac_row(&g->terms[t], nb, pc + off, A + t * (n2 + 1), dA + t * (n2 + 1));
+            for (size_t q = 0; q < nf; q++) {
+                const double *R2 = B2 + (5 + q) * n2 + b0, *W2 = B2 + 4 * n2 + b0;
+                const double *Rjk = pR + q * P + off;
+                double r1 = B1[(5 + q) * n1 + a] * w1;
+                if (r1 == 0.0)
+                    continue;
+                if (g->narrow) {
+                    SIMD
+                    for (size_t b = 0; b < nb; b++)
+                        Pq[b] = R2[b] * W2[b] * Rjk[b];
+                } else {
+                    SIMD
+                    for (size_t b = 0; b < nb; b++)
+                        Pq[b] = R2[b] * W2[b];
+                }
+                for (size_t t = g->tstart[q]; t < g->tstart[q + 1]; t++) {
+                    const double *At = A + t * (n2 + 1);
+                    double acc = 0.0;
+#if defined(_OPENMP)
+#pragma omp simd reduction(+ : acc)
+#endif
+                    for (size_t b = 0; b < nb; b++)
+                        acc += Pq[b] * At[b];
+                    G[g->terms[t].sf] += acc * r1;
+                }
+            }
+        }
+    }
+    return PESX_OK;
+}
+
+CLONES int pesx_ang_fast_gradient(const pesx_descriptor *d, const pesx_elplan *p,
+                           const pesx_angroup *g, size_t gi, size_t nset, const double *dEdG,
+                           double *gnb, pesx_descriptor_workspace *ws)
+{
+    const pesx_fgroup *F = &ws->fg[gi];
+    const size_t nf = g->nf, n1 = F->n1, n2 = F->n2, nsf = p->n_sf, n = ws->n;
+    const size_t P = F->same ? n1 * (n1 ? n1 - 1 : 0) / 2 : n1 * n2, stride = n2 + 1;
+    const double *B1 = ws->fb + F->off1, *B2 = ws->fb + F->off2;
+    const double *pc = ws->fb + F->offp, *prjk = pc + P, *pR = pc + 2 * P, *pdR = pc + (2 + nf) * P;
+    const size_t *I1 = ws->fidx + F->idx1, *I2 = ws->fidx + F->idx2;
+    double *A = ws->rsc, *dA = A + g->nterms * stride, *Aq = dA + g->nterms * stride;
+    double *Bq = Aq + stride, *grij = Bq + stride, *grik = grij + stride, *grjk = grik + stride;
+    double *gcos = grjk + stride, *tkx = gcos + stride, *tky = tkx + stride, *tkz = tky + stride;
+    double *tjx = tkz + stride, *tjy = tjx + stride, *tjz = tjy + stride;
+    (void)d;
+    for (size_t a = 0; a < n1; a++) {
+        size_t b0 = F->same ? a + 1 : 0, nb = n2 - b0, off = row_offset(F, a);
+        const double *X2 = B2 + b0, *Y2 = B2 + n2 + b0, *Z2 = B2 + 2 * n2 + b0;
+        const double *IR2 = B2 + 3 * n2 + b0, *W2 = B2 + 4 * n2 + b0;
+        const double *c = pc + off, *rjk = prjk + off;
+        double x1 = B1[a], y1 = B1[n1 + a], z1 = B1[2 * n1 + a], ir1 = B1[3 * n1 + a];
+        double w1 = B1[4 * n1 + a], u1x = x1 * ir1, u1y = y1 * ir1, u1z = z1 * ir1;
+        if (nb == 0)
+            continue;
+        for (size_t t = 0; t < g->nterms; t++)
+            afac_row(&g->terms[t], nb, c, A + t * stride, dA + t * stride);
+        for (size_t s = 0; s < nset; s++) {
+            const double *cs = dEdG + s * nsf;
+            double *gb = gnb + s * 3 * (n + 1), gjx = 0, gjy = 0, gjz = 0;
+            memset(grij, 0, 4 * stride * sizeof *grij);
+            for (size_t q = 0; q < nf; q++) {
+                const double *R2 = B2 + (5 + q) * n2 + b0, *dR2 = B2 + (5 + nf + q) * n2 + b0;
+                const double *Rjk = pR + q * P + off, *dRjk = pdR + q * P + off;
+                double r1 = B1[(5 + q) * n1 + a], dr1 = B1[(5 + nf + q) * n1 + a];
+                int any = 0;
+                if (r1 == 0.0 && dr1 == 0.0)
+                    continue;
+                memset(Aq, 0, 2 * stride * sizeof *Aq);
+                for (size_t t = g->tstart[q]; t < g->tstart[q + 1]; t++) {
+                    const double wt = cs[g->terms[t].sf], *At = A + t * stride, *dAt = dA + t * stride;
+                    if (wt == 0.0)
+                        continue;
+                    any = 1;
+                    SIMD
+                    for (size_t b = 0; b < nb; b++) {
+                        Aq[b] += wt * At[b];
+                        Bq[b] += wt * dAt[b];
+                    }
+                }
+                if (!any)
+                    continue;
+                if (g->narrow) {
+                    SIMD
+                    for (size_t b = 0; b < nb; b++) {
+                        double rr = R2[b] * Rjk[b];
+                        grij[b] += Aq[b] * dr1 * rr;
+                        grik[b] += Aq[b] * r1 * dR2[b] * Rjk[b];
+                        grjk[b] += Aq[b] * r1 * R2[b] * dRjk[b];
+                        gcos[b] += Bq[b] * r1 * rr;
+                    }
+                } else {
+                    SIMD
+                    for (size_t b = 0; b < nb; b++) {
+                        grij[b] += Aq[b] * dr1 * R2[b];
+                        grik[b] += Aq[b] * r1 * dR2[b];
+                        gcos[b] += Bq[b] * r1 * R2[b];
+                    }
+                }
+            }
+            SIMD
+            for (size_t b = 0; b < nb; b++) {
+                double w = w1 * W2[b], cb = c[b];
+                double u2x = X2[b] * IR2[b], u2y = Y2[b] * IR2[b], u2z = Z2[b] * IR2[b];
+                double g1 = grij[b] * w, g2 = grik[b] * w, gc = gcos[b] * w;
+                double c1 = gc * ir1, c2 = gc * IR2[b];
+                double jx = g1 * u1x + c1 * (u2x - cb * u1x);
+                double jy = g1 * u1y + c1 * (u2y - cb * u1y);
+                double jz = g1 * u1z + c1 * (u2z - cb * u1z);
+                double kx = g2 * u2x + c2 * (u1x - cb * u2x);
+                double ky = g2 * u2y + c2 * (u1y - cb * u2y);
+                double kz = g2 * u2z + c2 * (u1z - cb * u2z);
+                if (g->narrow) {
+                    double h = rjk[b] > 0.0 ? grjk[b] * w / rjk[b] : 0.0;
+                    double ex = (X2[b] - x1) * h, ey = (Y2[b] - y1) * h, ez = (Z2[b] - z1) * h;
+                    jx -= ex;
+                    jy -= ey;
+                    jz -= ez;
+                    kx += ex;
+                    ky += ey;
+                    kz += ez;
+                }
+                tkx[b] = kx;
+                tky[b] = ky;
+                tkz[b] = kz;
+                tjx[b] = jx;
+                tjy[b] = jy;
+                tjz[b] = jz;
+            }
+            {
+                size_t m1 = I1[a];
+                double sx = gjx, sy = gjy, sz = gjz;
+                for (size_t b = 0; b < nb; b++) {
+                    gjx += tjx[b];
+                    gjy += tjy[b];
+                    gjz += tjz[b];
+                }
+                sx = gjx;
+                sy = gjy;
+                sz = gjz;
+                for (size_t b = 0; b < nb; b++) {
+                    size_t m2 = I2[b0 + b];
+                    gb[3 * m2] += tkx[b];
+                    gb[3 * m2 + 1] += tky[b];
+                    gb[3 * m2 + 2] += tkz[b];
+                    sx += tkx[b];
+                    sy += tky[b];
+                    sz += tkz[b];
+                }
+                gb[3 * m1] += gjx;
+                gb[3 * m1 + 1] += gjy;
+                gb[3 * m1 + 2] += gjz;
+                gb[3 * n] -= sx;
+                gb[3 * n + 1] -= sy;
+                gb[3 * n + 2] -= sz;
+            }
+        }
+    }
+    return PESX_OK;
+}
