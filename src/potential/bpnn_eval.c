@@ -170,10 +170,12 @@ int pesx_bpnn_evaluate(pesx_bpnn *b, const pesx_atoms *a, pesx_potential_result 
     /* energies */
     {
         double emean = 0.0, var = 0.0, base = 0.0;
-        for (size_t i = 0; i < n; i++) {
-            int e = pesx_descriptor_element_index(b->desc, a->z[i]);
-            base += b->mean_energy + b->ref_energy[e];
-        }
+        size_t count[64] = {0};
+        /* N_e (mean + ref_e): a product, not a sum of N equal terms */
+        for (size_t i = 0; i < n; i++)
+            count[pesx_descriptor_element_index(b->desc, a->z[i])]++;
+        for (size_t e = 0; e < b->n_elem; e++)
+            base += (double)count[e] * (b->mean_energy + b->ref_energy[e]);
         for (size_t m = 0; m < M; m++) {
             double em = base;
             for (size_t t = 0; t < nthr; t++)
