@@ -840,6 +840,116 @@ START_TEST(test_front_end)
 }
 END_TEST
 
+/* A test double of a committee type, to exercise the front end's checks:
+ * MODE selects which output goes wrong. */
+static int fake_mode, fake_released;
+
+static int fake_init(void *state, pesx_params *p)
+{
+    (void)state;
+    fake_released = 0;
+    return pesx_params_get(p, "fail") ? pesx_error_set(PESX_EINVAL, NULL, 0, "fake: asked to fail")
+                                      : PESX_OK;
+}
+
+static int fake_eval(void *state, const pesx_atoms *a, pesx_potential_result *r)
+{
+    (void)state;
+    if (fake_mode != 1)
+        r->energy = 1.0;
+    for (size_t k = 0; r->forces && k < 3 * a->n; k++)
+        r->forces[k] = fake_mode == 2 && k == 4 ? INFINITY : 0.5;
+    for (size_t k = 0; r->atom_energies && k < a->n; k++)
+        r->atom_energies[k] = fake_mode == 3 && k == 1 ? NAN : 1.0 / (double)a->n;
+    r->has_std = 1;
+    r->energy_std = fake_mode == 4 ? NAN : 0.1;
+    for (size_t k = 0; r->forces_std && k < 3 * a->n; k++)
+        r->forces_std[k] = fake_mode == 5 && k == 2 ? NAN : 0.01;
+    for (size_t k = 0; r->member_energies && k < 2; k++)
+        r->member_energies[k] = fake_mode == 6 && k == 1 ? -INFINITY : 1.0;
+    return PESX_OK;
+}
+
+static void fake_release(void *state)
+{
+    (void)state;
+    fake_released = 1;
+}
+
+static size_t fake_members(const void *state)
+{
+    (void)state;
+    return 2;
+}
+
+static const pesx_potential_type fake_type = {
+    .name = "fake",
+    .summary = "test double",
+    .params_doc = "fail=0",
+    .state_size = 8,
+    .init = fake_init,
+    .eval = fake_eval,
+    .release = fake_release,
+    .n_members = fake_members,
+};
+
+START_TEST(test_front_end_checks)
+{
+    static const char *const what[] = {"",           "energy",        "force of atom 1",
+                                       "energy of atom 1", "energy spread", "force spread of atom 0",
+                                       "energy of member 1"};
+    pesx_atoms *a = make_cluster(3, 1.2, 1);
+    double f[9], ae[3], fs[9], me[2];
+    pesx_potential_result r;
+    pesx_params prm;
+    pesx_potential *p = pesx_potential_alloc(&fake_type, NULL);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_uint_eq(pesx_potential_n_members(p), 2);
+    ck_assert(isinf(pesx_potential_cutoff(p)));
+    for (fake_mode = 0; fake_mode <= 6; fake_mode++) {
+        memset(&r, 0, sizeof r);
+        r.forces = f;
+        r.atom_energies = ae;
+        r.forces_std = fs;
+        r.member_energies = me;
+        int st = pesx_potential_eval(p, a, &r);
+        if (fake_mode == 0) {
+            ck_assert_int_eq(st, PESX_OK);
+            ck_assert(r.has_std == 1 && r.energy_std == 0.1 && fs[0] == 0.01 && me[1] == 1.0);
+            continue;
+        }
+        ck_assert_msg(st == PESX_EFAILED, "mode %d: status %d", fake_mode, st);
+        ck_assert_msg(strstr(pesx_error_last()->msg, what[fake_mode]),
+                      "mode %d: '%s' lacks '%s'", fake_mode, pesx_error_last()->msg,
+                      what[fake_mode]);
+        ck_assert(strstr(pesx_error_last()->msg, "non-finite"));
+    }
+    ck_assert_uint_eq(pesx_potential_calls(p), 7); /* failed calls count too */
+    pesx_potential_free(p);
+    ck_assert_int_eq(fake_released, 1);
+    /* a failing init: released, NULL, the type's error kept */
+    pesx_params_init(&prm);
+    pesx_params_add(&prm, "fail", "1");
+    fake_released = 0;
+    ck_assert_ptr_null(pesx_potential_alloc(&fake_type, &prm));
+    ck_assert_int_eq(fake_released, 1);
+    ck_assert(strstr(pesx_error_last()->msg, "asked to fail"));
+    pesx_params_release(&prm);
+    pesx_atoms_free(a);
+
+    /* a periodic direction without a cell: the neighbour list's error */
+    a = make_cluster(4, 1.2, 2);
+    a->pbc[0] = 1;
+    a->has_cell = 0;
+    p = open_ok("lj:rc=2");
+    memset(&r, 0, sizeof r);
+    ck_assert_int_ne(pesx_potential_eval(p, a, &r), PESX_OK);
+    ck_assert(strstr(pesx_error_last()->msg, "lj: "));
+    pesx_potential_free(p);
+    pesx_atoms_free(a);
+}
+END_TEST
+
 START_TEST(test_spec_errors)
 {
     char names[256];
@@ -1057,6 +1167,7 @@ static Suite *potential_suite(void)
 
     tc = tcase_create("front end");
     tcase_add_test(tc, test_front_end);
+    tcase_add_test(tc, test_front_end_checks);
     tcase_add_test(tc, test_spec_errors);
     tcase_add_test(tc, test_param_files);
     suite_add_tcase(s, tc);
