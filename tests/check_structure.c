@@ -8,8 +8,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 /* ---- helpers -------------------------------------------------------------- */
+
+/* Assertions inside loops of millions of comparisons: Check records every
+ * passing ck_assert (a write to its pipe), which would dominate the run
+ * time, so these only call into Check on failure. */
+#define REQUIRE(cond)                                                                      \
+    do {                                                                                   \
+        if (!(cond))                                                                       \
+            ck_abort_msg("%s:%d: %s failed", __FILE__, __LINE__, #cond);                   \
+    } while (0)
+#define REQUIRE_MSG(cond, ...)                                                             \
+    do {                                                                                   \
+        if (!(cond))                                                                       \
+            ck_abort_msg(__VA_ARGS__);                                                     \
+    } while (0)
 
 static double uni(pesx_rng *g, double lo, double hi)
 {
@@ -139,33 +156,33 @@ static void check_against_brute(pesx_nlist *nl, const pesx_atoms *a, double rc, 
     size_t count, *start, n_half = 0;
     ref_entry *ref;
     int status = pesx_nlist_build(nl, a, rc);
-    ck_assert_msg(status == PESX_OK, "%s: build failed: %s", what, pesx_error_last()->msg);
+    REQUIRE_MSG(status == PESX_OK, "%s: build failed: %s", what, pesx_error_last()->msg);
     ref = brute_list(a, rc, &count, &start);
-    ck_assert_uint_eq(nl->n, a->n);
-    ck_assert_msg(nl->n_entries == count, "%s: %zu entries, brute force %zu", what,
+    REQUIRE((nl->n) == (a->n));
+    REQUIRE_MSG(nl->n_entries == count, "%s: %zu entries, brute force %zu", what,
                   nl->n_entries, count);
     for (size_t i = 0; i <= a->n; i++)
-        ck_assert_msg(nl->start[i] == start[i], "%s: start[%zu] = %zu, brute force %zu", what, i,
+        REQUIRE_MSG(nl->start[i] == start[i], "%s: start[%zu] = %zu, brute force %zu", what, i,
                       nl->start[i], start[i]);
     for (size_t i = 0; i < a->n; i++)
         for (size_t e = nl->start[i]; e < nl->start[i + 1]; e++) {
             const ref_entry *r = ref + e;
-            ck_assert_msg(nl->j[e] == r->j && nl->shift[3 * e] == r->s[0] &&
+            REQUIRE_MSG(nl->j[e] == r->j && nl->shift[3 * e] == r->s[0] &&
                               nl->shift[3 * e + 1] == r->s[1] && nl->shift[3 * e + 2] == r->s[2],
                           "%s: atom %zu entry %zu: (j %zu shift %d %d %d), brute force (%zu %d "
                           "%d %d)",
                           what, i, e, nl->j[e], nl->shift[3 * e], nl->shift[3 * e + 1],
                           nl->shift[3 * e + 2], r->j, r->s[0], r->s[1], r->s[2]);
             for (int c = 0; c < 3; c++)
-                ck_assert_msg(fabs(nl->d[3 * e + c] - r->d[c]) < 1e-9,
+                REQUIRE_MSG(fabs(nl->d[3 * e + c] - r->d[c]) < 1e-9,
                               "%s: atom %zu entry %zu: d[%d] %.17g vs %.17g", what, i, e, c,
                               nl->d[3 * e + c], r->d[c]);
-            ck_assert(fabs(nl->r[e] - r->r) < 1e-9);
-            ck_assert(nl->r[e] < rc);
+            REQUIRE(fabs(nl->r[e] - r->r) < 1e-9);
+            REQUIRE(nl->r[e] < rc);
             n_half += pesx_nlist_is_half_entry(nl, i, e);
         }
     /* exactly one of each couple (i, j, n) / (j, i, -n) */
-    ck_assert_uint_eq(2 * n_half, nl->n_entries);
+    REQUIRE((2 * n_half) == (nl->n_entries));
     free(ref);
     free(start);
 }
@@ -314,13 +331,13 @@ START_TEST(test_cell_algebra)
     for (int t = 0; t < 200; t++) {
         double c[9], prod[9], vol;
         random_cell(&g, c, t % 2);
-        ck_assert_int_eq(pesx_cell_inverse(c, inv), PESX_OK);
+        REQUIRE(pesx_cell_inverse(c, inv) == PESX_OK);
         for (int r = 0; r < 3; r++)
             for (int q = 0; q < 3; q++) {
                 prod[3 * r + q] = 0;
                 for (int m = 0; m < 3; m++)
                     prod[3 * r + q] += c[3 * r + m] * inv[3 * m + q];
-                ck_assert(fabs(prod[3 * r + q] - (r == q)) < 1e-10);
+                REQUIRE(fabs(prod[3 * r + q] - (r == q)) < 1e-10);
             }
         /* a left-handed cell has the same volume */
         vol = pesx_cell_volume(c);
@@ -334,7 +351,7 @@ START_TEST(test_cell_algebra)
          * normal of the projection */
         pesx_cell_widths(c, w);
         for (int k = 0; k < 3; k++)
-            ck_assert(w[k] > 0 && w[k] <= sqrt(c[3 * k] * c[3 * k] + c[3 * k + 1] * c[3 * k + 1] +
+            REQUIRE(w[k] > 0 && w[k] <= sqrt(c[3 * k] * c[3 * k] + c[3 * k + 1] * c[3 * k + 1] +
                                                  c[3 * k + 2] * c[3 * k + 2]) + 1e-12);
     }
 
@@ -418,16 +435,16 @@ START_TEST(test_wrap)
                         so[k] += dx[m] * invc[3 * m + k];
                     }
                     if (pbc[k]) {
-                        ck_assert_msg(sn[k] >= -1e-12 && sn[k] < 1 + 1e-12, "s = %g", sn[k]);
+                        REQUIRE_MSG(sn[k] >= -1e-12 && sn[k] < 1 + 1e-12, "s = %g", sn[k]);
                         /* moved by a whole lattice vector */
-                        ck_assert(fabs(so[k] - nearbyint(so[k])) < 1e-8);
+                        REQUIRE(fabs(so[k] - nearbyint(so[k])) < 1e-8);
                     } else {
-                        ck_assert(fabs(so[k]) < 1e-8); /* never along an open row */
+                        REQUIRE(fabs(so[k]) < 1e-8); /* never along an open row */
                     }
                 }
                 if (!pbc[0] && !pbc[1] && !pbc[2])
                     for (int c = 0; c < 3; c++)
-                        ck_assert(dx[c] == 0.0);
+                        REQUIRE(dx[c] == 0.0);
             }
             pesx_atoms_free(a);
             pesx_atoms_free(b);
@@ -504,17 +521,17 @@ START_TEST(test_min_image)
                     for (int m = 0; m < 3; m++)
                         s[k] += (d[m] - d0[m]) * inv[3 * m + k];
                     if (pbc[k])
-                        ck_assert(fabs(s[k] - nearbyint(s[k])) < 1e-8);
+                        REQUIRE(fabs(s[k] - nearbyint(s[k])) < 1e-8);
                     else
-                        ck_assert(fabs(s[k]) < 1e-10);
+                        REQUIRE(fabs(s[k]) < 1e-10);
                 }
                 len = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
                 best = brute_min_image(h, inv, pbc, d0, 8);
-                ck_assert(len >= best - 1e-9);
+                REQUIRE(len >= best - 1e-9);
                 /* exact when the minimum image is within half the smallest
                  * width, and always for orthorhombic cells */
                 if (ortho || best < 0.5 * wmin)
-                    ck_assert_msg(fabs(len - best) < 1e-9, "min image %g, brute force %g", len,
+                    REQUIRE_MSG(fabs(len - best) < 1e-9, "min image %g, brute force %g", len,
                                   best);
             }
             pesx_atoms_free(a);
@@ -570,6 +587,61 @@ START_TEST(test_nlist_periodic_dense)
         pesx_atoms_free(a);
     }
     pesx_nlist_release(&nl);
+}
+END_TEST
+
+/* A box big enough for the threaded build (2000 atoms and more), with 2
+ * threads, against the minimum image: every width exceeds 2 rc, so the only
+ * image within rc of a pair is the one with rounded fractional coordinates. */
+START_TEST(test_nlist_large_threaded)
+{
+    pesx_rng g;
+    pesx_nlist nl;
+    double cell[9] = {30, 0, 0, 6, 28, 0, -5, 4, 27}, inv[9], w[3], rc = 5.0;
+    int pbc[3] = {1, 1, 1};
+    size_t n = 3000, count = 0;
+#ifdef _OPENMP
+    omp_set_num_threads(2);
+#endif
+    pesx_rng_seed(&g, 4242);
+    pesx_cell_widths(cell, w);
+    ck_assert(fmin(w[0], fmin(w[1], w[2])) > 2 * rc);
+    ck_assert_int_eq(pesx_cell_inverse(cell, inv), PESX_OK);
+    pesx_atoms *a = random_atoms(&g, n, cell, pbc);
+    pesx_nlist_init(&nl);
+    ck_assert_int_eq(pesx_nlist_build(&nl, a, rc), PESX_OK);
+    for (size_t i = 0; i < n; i++) {
+        size_t e = nl.start[i];
+        for (size_t j = 0; j < n; j++) {
+            double dx[3], d[3], r2;
+            int sh[3];
+            if (j == i)
+                continue;
+            for (int c = 0; c < 3; c++)
+                dx[c] = a->x[3 * j + c] - a->x[3 * i + c];
+            for (int k = 0; k < 3; k++)
+                sh[k] = (int)-nearbyint(dx[0] * inv[k] + dx[1] * inv[3 + k] + dx[2] * inv[6 + k]);
+            for (int c = 0; c < 3; c++)
+                d[c] = dx[c] + sh[0] * cell[c] + sh[1] * cell[3 + c] + sh[2] * cell[6 + c];
+            r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+            if (r2 >= rc * rc)
+                continue;
+            REQUIRE_MSG(e < nl.start[i + 1], "atom %zu: neighbour %zu missing", i, j);
+            REQUIRE((nl.j[e]) == (j));
+            for (int k = 0; k < 3; k++) {
+                REQUIRE((nl.shift[3 * e + k]) == (sh[k]));
+                REQUIRE(fabs(nl.d[3 * e + k] - d[k]) < 1e-9);
+            }
+            e++;
+            count++;
+        }
+        REQUIRE((e) == (nl.start[i + 1]));
+    }
+    REQUIRE((count) == (nl.n_entries));
+    /* about 4/3 pi rc^3 rho neighbours each */
+    ck_assert(count > 0.8 * n * 4.18879 * rc * rc * rc * n / pesx_cell_volume(cell));
+    pesx_nlist_release(&nl);
+    pesx_atoms_free(a);
 }
 END_TEST
 
@@ -834,6 +906,7 @@ static Suite *structure_suite(void)
     tc = tcase_create("nlist");
     tcase_add_test(tc, test_nlist_periodic_random);
     tcase_add_test(tc, test_nlist_periodic_dense);
+    tcase_add_test(tc, test_nlist_large_threaded);
     tcase_add_test(tc, test_nlist_mixed_pbc);
     tcase_add_test(tc, test_nlist_cluster);
     tcase_add_test(tc, test_nlist_known_shells);

@@ -25,6 +25,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 /* Bins per cutoff length.  1 visits 27 bins of volume >= rc^3 per atom;
  * 2 visits 125 bins of (rc/2)^3 (15.6 rc^3, fewer distances) but the
@@ -37,6 +40,8 @@
 /* Largest stencil (bins visited per atom) before the cutoff is rejected as
  * absurd for the cell. */
 #define MAX_STENCIL 1e6
+/* Systems from this size on are built by all OpenMP threads. */
+#define PAR_MIN_ATOMS 2000
 /* Candidates of one atom are sorted as 64-bit keys j << IDX_BITS | index. */
 #define IDX_BITS 20
 #define MAX_CANDIDATES ((size_t)1 << IDX_BITS)
@@ -50,8 +55,17 @@ typedef struct {
     double v[3];
 } stencil_step;
 
+/* Scratch of one thread for the candidates of one atom. */
+typedef struct {
+    size_t cap;
+    uint64_t *key, *key_tmp;
+    int *sh;
+    double *sd, *sr;
+    size_t *runs;
+} scratch;
+
 struct pesx_nlist_work {
-    size_t cap_atoms, cap_cells, cap_scratch, cap_steps;
+    size_t cap_atoms, cap_cells, cap_steps;
     double *s;          /* 3n frame coordinates (periodic ones wrapped)    */
     int *img;           /* 3n lattice translation that wraps each atom     */
     int *bin;           /* 3n bin coordinates                              */
@@ -65,12 +79,8 @@ struct pesx_nlist_work {
     stencil_step *steps;
     size_t *step_start[3];
     size_t cap_step_start[3];
-    /* scratch for the candidates of one atom */
-    uint64_t *key, *key_tmp;
-    int *ss;
-    double *sd;
-    double *sr;
-    size_t *runs;
+    scratch *scr; /* one per thread */
+    size_t n_scr;
 };
 
 void pesx_nlist_init(pesx_nlist *nl)
@@ -92,12 +102,16 @@ static void work_free(struct pesx_nlist_work *w)
     free(w->steps);
     for (int k = 0; k < 3; k++)
         free(w->step_start[k]);
-    free(w->key);
-    free(w->key_tmp);
-    free(w->ss);
-    free(w->sd);
-    free(w->sr);
-    free(w->runs);
+    for (size_t t = 0; t < w->n_scr; t++) {
+        scratch *sc = w->scr + t;
+        free(sc->key);
+        free(sc->key_tmp);
+        free(sc->sh);
+        free(sc->sd);
+        free(sc->sr);
+        free(sc->runs);
+    }
+    free(w->scr);
     free(w);
 }
 
@@ -166,18 +180,26 @@ static int reserve_cells(struct pesx_nlist_work *w, size_t cells, const int nb[3
     return PESX_OK;
 }
 
-static int reserve_scratch(struct pesx_nlist_work *w, size_t k)
+/* NT scratch sets, each for K candidates. */
+static int reserve_scratch(struct pesx_nlist_work *w, size_t nt, size_t k)
 {
-    size_t m = 2 * w->cap_scratch > k ? 2 * w->cap_scratch : k;
-    if (m < 256)
-        m = 256;
-    if (m > MAX_CANDIDATES)
-        m = MAX_CANDIDATES;
-    if (grow(&w->key, m, sizeof *w->key) || grow(&w->key_tmp, m, sizeof *w->key_tmp) ||
-        grow(&w->ss, 3 * m, sizeof *w->ss) || grow(&w->sd, 3 * m, sizeof *w->sd) ||
-        grow(&w->sr, m, sizeof *w->sr) || grow(&w->runs, m + 1, sizeof *w->runs))
-        return PESX_ENOMEM;
-    w->cap_scratch = m;
+    if (nt > w->n_scr) {
+        if (grow(&w->scr, nt, sizeof *w->scr))
+            return PESX_ENOMEM;
+        memset(w->scr + w->n_scr, 0, (nt - w->n_scr) * sizeof *w->scr);
+        w->n_scr = nt;
+    }
+    for (size_t t = 0; t < nt; t++) {
+        scratch *sc = w->scr + t;
+        size_t m = k < 256 ? 256 : k;
+        if (sc->cap >= k)
+            continue;
+        if (grow(&sc->key, m, sizeof *sc->key) || grow(&sc->key_tmp, m, sizeof *sc->key_tmp) ||
+            grow(&sc->sh, 3 * m, sizeof *sc->sh) || grow(&sc->sd, 3 * m, sizeof *sc->sd) ||
+            grow(&sc->sr, m, sizeof *sc->sr) || grow(&sc->runs, m + 1, sizeof *sc->runs))
+            return PESX_ENOMEM;
+        sc->cap = m;
+    }
     return PESX_OK;
 }
 
@@ -230,11 +252,11 @@ static size_t fill_steps(struct pesx_nlist_work *w, stencil_step *st, int k, int
 
 /* Natural merge sort of the K keys made of NR increasing runs starting at
  * runs[0..NR-1] (runs[NR] = K).  Keys are unique.  Returns the sorted
- * array (w->key or w->key_tmp). */
-static const uint64_t *sort_runs(struct pesx_nlist_work *w, size_t k, size_t nr)
+ * array (sc->key or sc->key_tmp). */
+static const uint64_t *sort_runs(scratch *sc, size_t k, size_t nr)
 {
-    uint64_t *src = w->key, *dst = w->key_tmp;
-    size_t *runs = w->runs;
+    uint64_t *src = sc->key, *dst = sc->key_tmp;
+    size_t *runs = sc->runs;
     while (nr > 1) {
         size_t out = 0;
         for (size_t q = 0; q < nr; q += 2) {
@@ -381,8 +403,7 @@ int pesx_nlist_build(pesx_nlist *nl, const pesx_atoms *a, double rc)
     if (!nl->work && !(nl->work = calloc(1, sizeof *nl->work)))
         goto nomem;
     w = nl->work;
-    if (reserve_atoms(nl, n) || reserve_entries(nl, 1) ||
-        (w->cap_scratch == 0 && reserve_scratch(w, 1)))
+    if (reserve_atoms(nl, n) || reserve_entries(nl, 1))
         goto nomem;
     reset(nl);
     if (!(rc > 0) || !isfinite(rc))
@@ -533,6 +554,13 @@ int pesx_nlist_build(pesx_nlist *nl, const pesx_atoms *a, double rc)
      * atom j is the lexicographic order of its image, so sorting the keys
      * gives the order (j, shift). */
     visit_ctx cx;
+    size_t kmax = 0;
+    int nt = 1, bad = 0;
+#ifdef _OPENMP
+    if (n >= PAR_MIN_ATOMS && !omp_in_parallel())
+        nt = omp_get_max_threads();
+#endif
+    memset(&cx, 0, sizeof cx);
     cx.steps = w->steps;
     for (int k = 0; k < 3; k++)
         cx.step_start[k] = w->step_start[k];
@@ -542,69 +570,92 @@ int pesx_nlist_build(pesx_nlist *nl, const pesx_atoms *a, double rc)
     cx.pimg = w->pimg;
     cx.rc2 = rc2;
     cx.n = n;
-    {
-        size_t c = 0;
+
+    /* Pass 1: count. */
+    nl->start[0] = 0;
+#pragma omp parallel for num_threads(nt) if (nt > 1) schedule(static) reduction(max : kmax)
+    for (size_t c = 0; c < ncells; c++) {
+        visit_ctx lcx = cx;
         int b[3];
-        nl->start[0] = 0;
-        for (b[0] = 0; b[0] < nb[0]; b[0]++)
-            for (b[1] = 0; b[1] < nb[1]; b[1]++)
-                for (b[2] = 0; b[2] < nb[2]; b[2]++, c++)
-                    for (size_t p = cx.cs[c]; p < cx.cs[c + 1]; p++) {
-                        size_t k = visit(&cx, b, p, 0) - 1; /* not itself */
-                        if (k >= MAX_CANDIDATES)
-                            return pesx_error_set(
-                                PESX_EINVAL, NULL, 0,
-                                "neighbour list: more than %zu atoms within %g A of atom %zu",
-                                MAX_CANDIDATES - 1, rc, w->pj[p] + 1);
-                        nl->start[w->pj[p] + 1] = k;
-                    }
-        for (size_t i = 0; i < n; i++)
-            nl->start[i + 1] += nl->start[i];
-        total = nl->start[n];
-        if (reserve_entries(nl, total))
-            goto nomem;
+        size_t q = c / (size_t)nb[2];
+        if (cx.cs[c] == cx.cs[c + 1])
+            continue;
+        b[2] = (int)(c % (size_t)nb[2]);
+        b[1] = (int)(q % (size_t)nb[1]);
+        b[0] = (int)(q / (size_t)nb[1]);
+        for (size_t p = cx.cs[c]; p < cx.cs[c + 1]; p++) {
+            size_t k = visit(&lcx, b, p, 0) - 1; /* not itself */
+            nl->start[cx.pj[p] + 1] = k;
+            if (k > kmax)
+                kmax = k;
+        }
     }
-    {
-        size_t c = 0;
+    if (kmax >= MAX_CANDIDATES) {
+        size_t i = 0;
+        while (nl->start[i + 1] < MAX_CANDIDATES)
+            i++;
+        reset(nl);
+        return pesx_error_set(PESX_EINVAL, NULL, 0,
+                              "neighbour list: more than %zu atoms within %g A of atom %zu",
+                              MAX_CANDIDATES - 1, rc, i + 1);
+    }
+    for (size_t i = 0; i < n; i++)
+        nl->start[i + 1] += nl->start[i];
+    total = nl->start[n];
+    if (reserve_entries(nl, total) || reserve_scratch(w, (size_t)nt, kmax + 1))
+        goto nomem;
+
+    /* Pass 2: gather, sort, store. */
+#pragma omp parallel for num_threads(nt) if (nt > 1) schedule(static)
+    for (size_t c = 0; c < ncells; c++) {
+        visit_ctx lcx = cx;
         int b[3];
-        for (b[0] = 0; b[0] < nb[0]; b[0]++)
-            for (b[1] = 0; b[1] < nb[1]; b[1]++)
-                for (b[2] = 0; b[2] < nb[2]; b[2]++, c++)
-                    for (size_t p = cx.cs[c]; p < cx.cs[c + 1]; p++) {
-                        size_t i = w->pj[p], at = nl->start[i], k = nl->start[i + 1] - at;
-                        const uint64_t *sorted;
-                        if (k == 0)
-                            continue;
-                        if (k + 1 > w->cap_scratch && reserve_scratch(w, k + 1))
-                            goto nomem;
-                        cx.key = w->key;
-                        cx.sh = w->ss;
-                        cx.sd = w->sd;
-                        cx.sr = w->sr;
-                        cx.runs = w->runs;
-                        if (visit(&cx, b, p, 1) != k) {
-                            reset(nl);
-                            return pesx_error_set(PESX_EFAILED, NULL, 0,
-                                                  "neighbour list: internal error: passes "
-                                                  "disagree for atom %zu",
-                                                  i + 1);
-                        }
-                        sorted = sort_runs(w, k, cx.nr);
-                        size_t *oj = nl->j + at;
-                        int *os = nl->shift + 3 * at;
-                        double *od = nl->d + 3 * at, *orr = nl->r + at;
-                        for (size_t t = 0; t < k; t++) {
-                            size_t e = (size_t)(sorted[t] & (MAX_CANDIDATES - 1));
-                            oj[t] = (size_t)(sorted[t] >> IDX_BITS);
-                            os[3 * t] = cx.sh[3 * e];
-                            os[3 * t + 1] = cx.sh[3 * e + 1];
-                            os[3 * t + 2] = cx.sh[3 * e + 2];
-                            od[3 * t] = cx.sd[3 * e];
-                            od[3 * t + 1] = cx.sd[3 * e + 1];
-                            od[3 * t + 2] = cx.sd[3 * e + 2];
-                            orr[t] = sqrt(cx.sr[e]);
-                        }
-                    }
+        size_t q = c / (size_t)nb[2];
+        scratch *sc = w->scr;
+        if (cx.cs[c] == cx.cs[c + 1])
+            continue;
+#ifdef _OPENMP
+        sc += omp_get_thread_num();
+#endif
+        lcx.key = sc->key;
+        lcx.sh = sc->sh;
+        lcx.sd = sc->sd;
+        lcx.sr = sc->sr;
+        lcx.runs = sc->runs;
+        b[2] = (int)(c % (size_t)nb[2]);
+        b[1] = (int)(q % (size_t)nb[1]);
+        b[0] = (int)(q / (size_t)nb[1]);
+        for (size_t p = cx.cs[c]; p < cx.cs[c + 1]; p++) {
+            size_t i = cx.pj[p], at = nl->start[i], k = nl->start[i + 1] - at;
+            const uint64_t *sorted;
+            if (k == 0)
+                continue;
+            if (visit(&lcx, b, p, 1) != k) {
+#pragma omp atomic write
+                bad = 1;
+                continue;
+            }
+            sorted = sort_runs(sc, k, lcx.nr);
+            size_t *oj = nl->j + at;
+            int *os = nl->shift + 3 * at;
+            double *od = nl->d + 3 * at, *orr = nl->r + at;
+            for (size_t t = 0; t < k; t++) {
+                size_t e = (size_t)(sorted[t] & (MAX_CANDIDATES - 1));
+                oj[t] = (size_t)(sorted[t] >> IDX_BITS);
+                os[3 * t] = lcx.sh[3 * e];
+                os[3 * t + 1] = lcx.sh[3 * e + 1];
+                os[3 * t + 2] = lcx.sh[3 * e + 2];
+                od[3 * t] = lcx.sd[3 * e];
+                od[3 * t + 1] = lcx.sd[3 * e + 1];
+                od[3 * t + 2] = lcx.sd[3 * e + 2];
+                orr[t] = sqrt(lcx.sr[e]);
+            }
+        }
+    }
+    if (bad) {
+        reset(nl);
+        return pesx_error_set(PESX_EFAILED, NULL, 0,
+                              "neighbour list: internal error: the two passes disagree");
     }
     nl->start[n] = total;
     nl->n = n;
