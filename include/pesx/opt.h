@@ -53,9 +53,11 @@ void pesx_atoms_objective_release(pesx_atoms_objective *ao);
 /* ---- minimizers -------------------------------------------------------- */
 
 typedef struct {
-    double max_step;   /* largest displacement of one atom per step, Angstrom (0.2) */
-    size_t memory;     /* L-BFGS history length (25)                           */
-    double h0;         /* L-BFGS initial inverse curvature, A^2/eV; 0 = automatic */
+    double max_step;   /* largest displacement of one atom per step, Angstrom;
+                        * 0 = no cap (0.2)                                     */
+    size_t memory;     /* L-BFGS history length (100)                          */
+    double h0;         /* L-BFGS inverse curvature before the first pair,
+                        * A^2/eV; 0 = automatic, 1/70 (0)                     */
     /* FIRE (Bitzek et al. 2006): */
     double dt;         /* initial time step (0.1)                              */
     double dt_max;     /* (1.0)                                                */
@@ -102,7 +104,8 @@ pesx_minimizer *pesx_minimizer_alloc(const pesx_minimizer_type *T, size_t n,
                                      const pesx_minimizer_params *p);
 void pesx_minimizer_free(pesx_minimizer *m);
 /* One step: dx from the type, then scaled so no group moves more than
- * max_step (group = 3 coordinates, or as given). */
+ * max_step (group = 3 coordinates, or as given; 0 means 3).  Frozen
+ * coordinates get dx = 0; a non-finite dx is PESX_EFAILED. */
 int pesx_minimizer_step(pesx_minimizer *m, const double *x, const double *g, double e,
                         const unsigned char *frozen, size_t group, double *dx);
 void pesx_minimizer_reset(pesx_minimizer *m);
@@ -117,7 +120,8 @@ typedef struct {
 } pesx_converge;
 
 void pesx_converge_default(pesx_converge *c);
-/* 1 when every enabled criterion holds. */
+/* 1 when every enabled criterion holds (0 when none is enabled: the run
+ * then goes on until max_steps). */
 int pesx_converge_test(const pesx_converge *c, double fmax, double fnorm);
 
 typedef struct {
@@ -136,7 +140,10 @@ typedef int (*pesx_minimize_callback)(void *data, size_t step, const double *x,
                                       double fmax, double fnorm);
 
 /* Minimise o from x (updated in place to the last point).  PESX_OK when
- * converged, PESX_ENOCONV when max_steps ran out (res filled either way). */
+ * converged, PESX_ENOCONV when max_steps ran out (res filled either way).
+ * mp and c may be NULL (defaults).  An evaluation that fails or gives a
+ * non-finite energy or gradient stops the run with its status
+ * (PESX_EFAILED), x left at the last point that evaluated. */
 int pesx_minimize(pesx_objective *o, const pesx_minimizer_type *T,
                   const pesx_minimizer_params *mp, const pesx_converge *c,
                   double *x, pesx_minimize_callback cb, void *cb_data,

@@ -1,0 +1,59 @@
+/* pesx_objective: one counted, checked evaluation, and the force measures
+ * used by every convergence test (largest per-atom force, 2-norm). */
+#include <config.h>
+#include <pesx/opt.h>
+
+#include <math.h>
+
+#include "opt_impl.h"
+
+int pesx_objective_eval(pesx_objective *o, const double *x, double *energy, double *gradient)
+{
+    int status;
+    if (!o || !o->eval || !x || !energy || !gradient)
+        return pesx_error_set(PESX_EINVAL, NULL, 0, "objective: missing function or array");
+    status = o->eval(o->ctx, x, energy, gradient);
+    o->calls++;
+    if (status)
+        return status;
+    if (!isfinite(*energy))
+        return pesx_error_set(PESX_EFAILED, NULL, 0,
+                              "objective: energy is not finite (%g) at evaluation %zu",
+                              *energy, o->calls);
+    for (size_t i = 0; i < o->n; i++) {
+        if (o->frozen && o->frozen[i]) {
+            gradient[i] = 0.0;
+            continue;
+        }
+        if (!isfinite(gradient[i]))
+            return pesx_error_set(PESX_EFAILED, NULL, 0,
+                                  "objective: gradient component %zu (atom %zu) is not finite "
+                                  "(%g) at evaluation %zu",
+                                  i, i / opt_group(o->group), gradient[i], o->calls);
+    }
+    return PESX_OK;
+}
+
+double pesx_objective_fmax(const pesx_objective *o, const double *g)
+{
+    size_t group = opt_group(o->group);
+    double best = 0.0;
+    for (size_t a = 0; a < o->n; a += group) {
+        double s = 0.0;
+        for (size_t k = a; k < a + group && k < o->n; k++)
+            if (!(o->frozen && o->frozen[k]))
+                s += g[k] * g[k];
+        if (s > best)
+            best = s;
+    }
+    return sqrt(best);
+}
+
+double pesx_objective_fnorm(const pesx_objective *o, const double *g)
+{
+    double s = 0.0;
+    for (size_t k = 0; k < o->n; k++)
+        if (!(o->frozen && o->frozen[k]))
+            s += g[k] * g[k];
+    return sqrt(s);
+}
