@@ -217,34 +217,86 @@ CLONES static void row_dispatch(const pesx_cutoff *cut, size_t nf, const double 
 
 /* Layout of one group's block in ws->fb:
  *   list data (n entries each): X Y Z IR W, R_q (nf), R'_q (nf)
- *   pairs (P): cos, r_jk, R_q(r_jk) (nf), R'_q(r_jk) (nf)   [wide: cos only] */
+ *   pairs (at most P, packed by row): cos, r_jk, R_q(r_jk) (nf),
+ *   R'_q(r_jk) (nf), then the partner's list data (LD arrays)
+ *   [wide groups: cos only; the partners are a contiguous run of list 2]
+ * and in ws->fidx: the local neighbour index of both lists, the first pair
+ * of every row (n1 + 1) and, for narrow groups, the k of every kept pair
+ * (only pairs with r_jk < rc are kept). */
 #define LD(nf) (5 + 2 * (nf))
 
-static size_t row_offset(const pesx_fgroup *F, size_t a)
+/* The k side of row A: pointers to contiguous X, Y, Z, 1/r, weight, R_q,
+ * R'_q of the row's partners (gathered for narrow groups). */
+typedef struct {
+    const double *X, *Y, *Z, *IR, *W, *R[64], *dR[64];
+    size_t nb;
+} kside;
+
+static void row_kside(const pesx_fgroup *F, const pesx_angroup *g, const double *B2,
+                      const size_t *cand, size_t nc, size_t b0, double *gb, size_t stride,
+                      int gather, kside *k)
 {
-    return F->same ? a * F->n1 - a * (a + 1) / 2 : a * F->n2;
+    const size_t n2 = F->n2, nf = g->nf;
+    if (!g->narrow) {
+        k->X = B2 + b0;
+        k->Y = B2 + n2 + b0;
+        k->Z = B2 + 2 * n2 + b0;
+        k->IR = B2 + 3 * n2 + b0;
+        k->W = B2 + 4 * n2 + b0;
+        for (size_t q = 0; q < nf; q++) {
+            k->R[q] = B2 + (5 + q) * n2 + b0;
+            k->dR[q] = B2 + (5 + nf + q) * n2 + b0;
+        }
+        k->nb = n2 - b0;
+        return;
+    }
+    for (size_t f = 0; f < LD(nf) && gather; f++) {
+        const double *src = B2 + f * n2;
+        double *dst = gb + f * stride;
+        for (size_t c = 0; c < nc; c++)
+            dst[c] = src[cand[c]];
+    }
+    k->X = gb;
+    k->Y = gb + stride;
+    k->Z = gb + 2 * stride;
+    k->IR = gb + 3 * stride;
+    k->W = gb + 4 * stride;
+    for (size_t q = 0; q < nf; q++) {
+        k->R[q] = gb + (5 + q) * stride;
+        k->dR[q] = gb + (5 + nf + q) * stride;
+    }
+    k->nb = nc;
+}
+
+/* Scratch doubles per row slot: A, dA (nterms each) and 12 temporaries. */
+static size_t scratch_rows(const pesx_angroup *g)
+{
+    return 2 * g->nterms + 12;
 }
 
 CLONES int pesx_ang_fast_values(const pesx_descriptor *d, const pesx_elplan *p,
-                         const pesx_angroup *g, size_t gi, double *G,
-                         pesx_descriptor_workspace *ws)
+                                const pesx_angroup *g, size_t gi, double *G,
+                                pesx_descriptor_workspace *ws)
 {
     pesx_fgroup *F = &ws->fg[gi];
     const size_t cap = ws->cap, nf = g->nf, ld = LD(nf);
-    size_t n1, n2, P, need, pw = g->narrow ? 2 + 2 * nf : 1;
+    size_t n1, n2, P, need, pw = g->narrow ? 2 + 2 * nf + LD(nf) : 1, stride;
     double eta[64], rs[64];
     const pesx_cutoff *cut = &d->slot_cut[g->slot];
+    const double rc2 = g->rc * g->rc;
     int st;
     F->same = g->e1 == g->e2;
     n1 = filter(ws, g->e1, g->rc, ws->l1);
     n2 = F->same ? n1 : filter(ws, g->e2, g->rc, ws->l2);
     F->n1 = n1;
     F->n2 = n2;
+    stride = n2 + 1;
     P = F->same ? n1 * (n1 ? n1 - 1 : 0) / 2 : n1 * n2;
     need = ld * (n1 + (F->same ? 0 : n2)) + pw * P;
     if ((st = grow(&ws->fb, &ws->cap_fb, ws->n_fb + need)) ||
-        (st = grow_idx(&ws->fidx, &ws->cap_fidx, ws->n_fidx + n1 + n2)) ||
-        (st = grow(&ws->rsc, &ws->cap_rsc, (2 * g->nterms + 16) * (n2 + 1))))
+        (st = grow_idx(&ws->fidx, &ws->cap_fidx,
+                       ws->n_fidx + n1 + n2 + n1 + 1 + (g->narrow ? P : 0))) ||
+        (st = grow(&ws->rsc, &ws->cap_rsc, scratch_rows(g) * stride)))
         return st;
     for (size_t q = 0; q < nf; q++) {
         eta[q] = p->rf[g->f[q]].eta;
@@ -254,8 +306,11 @@ CLONES int pesx_ang_fast_values(const pesx_descriptor *d, const pesx_elplan *p,
     F->off1 = ws->n_fb;
     F->off2 = F->same ? F->off1 : F->off1 + ld * n1;
     F->offp = F->off1 + ld * (n1 + (F->same ? 0 : n2));
+    F->P = P;
     F->idx1 = ws->n_fidx;
     F->idx2 = F->same ? F->idx1 : F->idx1 + n1;
+    F->rows = F->idx1 + n1 + (F->same ? 0 : n2);
+    F->cand = F->rows + n1 + 1;
     for (int side = 0; side < (F->same ? 1 : 2); side++) {
         size_t n = side ? n2 : n1;
         const size_t *l = side ? ws->l2 : ws->l1;
@@ -276,24 +331,39 @@ CLONES int pesx_ang_fast_values(const pesx_descriptor *d, const pesx_elplan *p,
         }
     }
     ws->n_fb += need;
-    ws->n_fidx += n1 + (F->same ? 0 : n2);
+    ws->n_fidx = F->cand + (g->narrow ? P : 0);
     {
         const double *B1 = ws->fb + F->off1, *B2 = ws->fb + F->off2;
         double *pc = ws->fb + F->offp, *prjk = pc + P, *pR = pc + 2 * P, *pdR = pc + (2 + nf) * P;
-        double *A = ws->rsc, *dA = A + g->nterms * (n2 + 1), *Pq = dA + g->nterms * (n2 + 1);
+        double *A = ws->rsc, *dA = A + g->nterms * stride, *Pq = dA + g->nterms * stride;
+        size_t *rows = ws->fidx + F->rows, *cand = ws->fidx + F->cand, np = 0;
+        kside k;
         for (size_t a = 0; a < n1; a++) {
-            size_t b0 = F->same ? a + 1 : 0, nb = n2 - b0, off = row_offset(F, a);
-            double w1 = B1[4 * n1 + a];
+            size_t b0 = F->same ? a + 1 : 0, nc = 0, nb;
+            double x1 = B1[a], y1 = B1[n1 + a], z1 = B1[2 * n1 + a], w1 = B1[4 * n1 + a];
+            rows[a] = np;
+            if (g->narrow) {
+                /* keep the partners with r_jk < rc */
+                const double *X2 = B2, *Y2 = B2 + n2, *Z2 = B2 + 2 * n2;
+                size_t *cd = cand + np;
+                for (size_t b = b0; b < n2; b++) {
+                    double ex = X2[b] - x1, ey = Y2[b] - y1, ez = Z2[b] - z1;
+                    cd[nc] = b;
+                    nc += ex * ex + ey * ey + ez * ez < rc2;
+                }
+            }
+            /* narrow: the kept partners are gathered into the pair storage,
+             * where the gradient finds them again */
+            row_kside(F, g, B2, cand + np, nc, b0, pc + (2 + 2 * nf) * P + np, P, 1, &k);
+            nb = k.nb;
             if (nb == 0)
                 continue;
-            row_dispatch(cut, nf, eta, rs, B1[a], B1[n1 + a], B1[2 * n1 + a], B1[3 * n1 + a],
-                         B2 + b0, B2 + n2 + b0, B2 + 2 * n2 + b0, B2 + 3 * n2 + b0, nb, pc + off,
-                         prjk + off, pR + off, pdR + off, P, g->narrow);
+            row_dispatch(cut, nf, eta, rs, x1, y1, z1, B1[3 * n1 + a], k.X, k.Y, k.Z, k.IR, nb,
+                         pc + np, prjk + np, pR + np, pdR + np, P, g->narrow);
             for (size_t t = 0; t < g->nterms; t++)
-                afac_row(&g->terms[t], nb, pc + off, A + t * (n2 + 1), dA + t * (n2 + 1));
+                afac_row(&g->terms[t], nb, pc + np, A + t * stride, dA + t * stride);
             for (size_t q = 0; q < nf; q++) {
-                const double *R2 = B2 + (5 + q) * n2 + b0, *W2 = B2 + 4 * n2 + b0;
-                const double *Rjk = pR + q * P + off;
+                const double *R2 = k.R[q], *W2 = k.W, *Rjk = pR + q * P + np;
                 double r1 = B1[(5 + q) * n1 + a] * w1;
                 if (r1 == 0.0)
                     continue;
@@ -307,54 +377,57 @@ CLONES int pesx_ang_fast_values(const pesx_descriptor *d, const pesx_elplan *p,
                         Pq[b] = R2[b] * W2[b];
                 }
                 for (size_t t = g->tstart[q]; t < g->tstart[q + 1]; t++) {
-                    const double *At = A + t * (n2 + 1);
+                    const double *At = A + t * stride;
                     double acc = 0.0;
-#if defined(_OPENMP)
-#pragma omp simd reduction(+ : acc)
-#endif
                     for (size_t b = 0; b < nb; b++)
                         acc += Pq[b] * At[b];
                     G[g->terms[t].sf] += acc * r1;
                 }
             }
+            np += nb;
         }
+        rows[n1] = np;
     }
     return PESX_OK;
 }
 
 CLONES int pesx_ang_fast_gradient(const pesx_descriptor *d, const pesx_elplan *p,
-                           const pesx_angroup *g, size_t gi, size_t nset, const double *dEdG,
-                           double *gnb, pesx_descriptor_workspace *ws)
+                                  const pesx_angroup *g, size_t gi, size_t nset,
+                                  const double *dEdG, double *gnb, pesx_descriptor_workspace *ws)
 {
     const pesx_fgroup *F = &ws->fg[gi];
     const size_t nf = g->nf, n1 = F->n1, n2 = F->n2, nsf = p->n_sf, n = ws->n;
-    const size_t P = F->same ? n1 * (n1 ? n1 - 1 : 0) / 2 : n1 * n2, stride = n2 + 1;
+    const size_t P = F->P, stride = n2 + 1;
     const double *B1 = ws->fb + F->off1, *B2 = ws->fb + F->off2;
     const double *pc = ws->fb + F->offp, *prjk = pc + P, *pR = pc + 2 * P, *pdR = pc + (2 + nf) * P;
     const size_t *I1 = ws->fidx + F->idx1, *I2 = ws->fidx + F->idx2;
+    const size_t *rows = ws->fidx + F->rows, *cand = ws->fidx + F->cand;
     double *A = ws->rsc, *dA = A + g->nterms * stride, *Aq = dA + g->nterms * stride;
     double *Bq = Aq + stride, *grij = Bq + stride, *grik = grij + stride, *grjk = grik + stride;
     double *gcos = grjk + stride, *tkx = gcos + stride, *tky = tkx + stride, *tkz = tky + stride;
     double *tjx = tkz + stride, *tjy = tjx + stride, *tjz = tjy + stride;
+    kside k;
     (void)d;
     for (size_t a = 0; a < n1; a++) {
-        size_t b0 = F->same ? a + 1 : 0, nb = n2 - b0, off = row_offset(F, a);
-        const double *X2 = B2 + b0, *Y2 = B2 + n2 + b0, *Z2 = B2 + 2 * n2 + b0;
-        const double *IR2 = B2 + 3 * n2 + b0, *W2 = B2 + 4 * n2 + b0;
-        const double *c = pc + off, *rjk = prjk + off;
+        size_t b0 = F->same ? a + 1 : 0, np = rows[a], nb = rows[a + 1] - np;
+        const double *c, *rjk;
         double x1 = B1[a], y1 = B1[n1 + a], z1 = B1[2 * n1 + a], ir1 = B1[3 * n1 + a];
         double w1 = B1[4 * n1 + a], u1x = x1 * ir1, u1y = y1 * ir1, u1z = z1 * ir1;
         if (nb == 0)
             continue;
+        row_kside(F, g, B2, cand + np, nb, b0, (double *)pc + (2 + 2 * nf) * P + np, P, 0, &k);
+        c = pc + np;
+        rjk = prjk + np;
         for (size_t t = 0; t < g->nterms; t++)
             afac_row(&g->terms[t], nb, c, A + t * stride, dA + t * stride);
         for (size_t s = 0; s < nset; s++) {
             const double *cs = dEdG + s * nsf;
-            double *gb = gnb + s * 3 * (n + 1), gjx = 0, gjy = 0, gjz = 0;
+            const double *X2 = k.X, *Y2 = k.Y, *Z2 = k.Z, *IR2 = k.IR, *W2 = k.W;
+            double *gb = gnb + s * 3 * (n + 1), gjx = 0, gjy = 0, gjz = 0, sx, sy, sz;
             memset(grij, 0, 4 * stride * sizeof *grij);
             for (size_t q = 0; q < nf; q++) {
-                const double *R2 = B2 + (5 + q) * n2 + b0, *dR2 = B2 + (5 + nf + q) * n2 + b0;
-                const double *Rjk = pR + q * P + off, *dRjk = pdR + q * P + off;
+                const double *R2 = k.R[q], *dR2 = k.dR[q];
+                const double *Rjk = pR + q * P + np, *dRjk = pdR + q * P + np;
                 double r1 = B1[(5 + q) * n1 + a], dr1 = B1[(5 + nf + q) * n1 + a];
                 int any = 0;
                 if (r1 == 0.0 && dr1 == 0.0)
@@ -420,33 +493,29 @@ CLONES int pesx_ang_fast_gradient(const pesx_descriptor *d, const pesx_elplan *p
                 tjy[b] = jy;
                 tjz[b] = jz;
             }
-            {
-                size_t m1 = I1[a];
-                double sx = gjx, sy = gjy, sz = gjz;
-                for (size_t b = 0; b < nb; b++) {
-                    gjx += tjx[b];
-                    gjy += tjy[b];
-                    gjz += tjz[b];
-                }
-                sx = gjx;
-                sy = gjy;
-                sz = gjz;
-                for (size_t b = 0; b < nb; b++) {
-                    size_t m2 = I2[b0 + b];
-                    gb[3 * m2] += tkx[b];
-                    gb[3 * m2 + 1] += tky[b];
-                    gb[3 * m2 + 2] += tkz[b];
-                    sx += tkx[b];
-                    sy += tky[b];
-                    sz += tkz[b];
-                }
-                gb[3 * m1] += gjx;
-                gb[3 * m1 + 1] += gjy;
-                gb[3 * m1 + 2] += gjz;
-                gb[3 * n] -= sx;
-                gb[3 * n + 1] -= sy;
-                gb[3 * n + 2] -= sz;
+            for (size_t b = 0; b < nb; b++) {
+                gjx += tjx[b];
+                gjy += tjy[b];
+                gjz += tjz[b];
             }
+            sx = gjx;
+            sy = gjy;
+            sz = gjz;
+            for (size_t b = 0; b < nb; b++) {
+                size_t m2 = I2[g->narrow ? cand[np + b] : b0 + b];
+                gb[3 * m2] += tkx[b];
+                gb[3 * m2 + 1] += tky[b];
+                gb[3 * m2 + 2] += tkz[b];
+                sx += tkx[b];
+                sy += tky[b];
+                sz += tkz[b];
+            }
+            gb[3 * I1[a]] += gjx;
+            gb[3 * I1[a] + 1] += gjy;
+            gb[3 * I1[a] + 2] += gjz;
+            gb[3 * n] -= sx;
+            gb[3 * n + 1] -= sy;
+            gb[3 * n + 2] -= sz;
         }
     }
     return PESX_OK;

@@ -14,7 +14,7 @@ static inline double rfun_eval(const pesx_rfun *f, double r, double fc, double d
 {
     switch (f->kind) {
     case RF_EXP: {
-        double t = r - f->rs, e = f->eta == 0.0 ? 1.0 : exp(-f->eta * t * t);
+        double t = r - f->rs, e = f->eta == 0.0 ? 1.0 : pesx_exp(-f->eta * t * t);
         *dR = e * (dfc - 2.0 * f->eta * t * fc);
         return e * fc;
     }

@@ -151,7 +151,7 @@ struct pesx_descriptor_workspace {
 typedef struct pesx_fgroup {
     size_t n1, n2;
     int same;
-    size_t off1, off2, offp, idx1, idx2;
+    size_t off1, off2, offp, idx1, idx2, rows, cand, P;
 } pesx_fgroup;
 
 int pesx_ang_fast_values(const pesx_descriptor *d, const pesx_elplan *p,
