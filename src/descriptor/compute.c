@@ -32,10 +32,10 @@ static inline double rfun_eval(const pesx_rfun *f, double r, double fc, double d
         dxdr = (t < 0 ? -1.0 : 1.0) / f->ww;
         if (f->asym) {
             double y = x * (2.0 - x);
-            v = pesx_sf_poly(f->order, y, &dp);
+            v = f->order ? pesx_sf_poly_inline(f->order, y, &dp) : pesx_sf_poly(0, y, &dp);
             *dR = dp * (2.0 - 2.0 * x) * dxdr;
         } else {
-            v = pesx_sf_poly(f->order, x, &dp);
+            v = f->order ? pesx_sf_poly_inline(f->order, x, &dp) : pesx_sf_poly(0, x, &dp);
             *dR = dp * dxdr;
         }
         return v;
@@ -69,7 +69,7 @@ static inline double afac(const pesx_sfterm *t, double c, double theta, double i
             *dA = 0.0;
             return 0.0;
         }
-        v = pesx_sf_poly(t->order, x, &dp);
+        v = t->order ? pesx_sf_poly_inline(t->order, x, &dp) : pesx_sf_poly(0, x, &dp);
         /* dA/dtheta = P'(x) sign(u)/tw, dtheta/dcos = -1/sin */
         *dA = -dp * (u < 0 ? -1.0 : 1.0) / t->tw * inv_sin;
         return v;
