@@ -19,6 +19,7 @@ static const struct command commands[] = {
     {"vib", cmd_vib, "normal modes and harmonic frequencies of a structure"},
     {"neb", cmd_neb, "climbing-image NEB between two minima, with the barrier report"},
     {"barrier", cmd_barrier, "barrier report of a band from any source"},
+    {"convert", cmd_convert, "n2p2/RuNNer potentials into potential.xml, committees"},
     {NULL, NULL, NULL},
 };
 

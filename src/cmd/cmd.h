@@ -63,5 +63,6 @@ int cmd_saddle(int argc, char **argv);
 int cmd_vib(int argc, char **argv);
 int cmd_neb(int argc, char **argv);
 int cmd_barrier(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
 
 #endif
