@@ -14,12 +14,14 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"help", cmd_help, "show the manual page of a command (pesx help CMD)"},
-    {"saddle", cmd_saddle, "saddle point by the dimer method, frequencies and HTST rate"},
-    {"vib", cmd_vib, "normal modes and harmonic frequencies of a structure"},
+    {"eval", cmd_eval, "energy, forces and per-atom energies of structures"},
+    {"opt", cmd_opt, "relax a structure to a local minimum"},
     {"neb", cmd_neb, "climbing-image NEB between two minima, with the barrier report"},
     {"barrier", cmd_barrier, "barrier report of a band from any source"},
     {"convert", cmd_convert, "n2p2/RuNNer potentials into potential.xml, committees"},
+    {"saddle", cmd_saddle, "saddle point by the dimer method, frequencies and HTST rate"},
+    {"vib", cmd_vib, "normal modes and harmonic frequencies of a structure"},
+    {"help", cmd_help, "show the manual page of a command (pesx help CMD)"},
     {NULL, NULL, NULL},
 };
 

@@ -9,8 +9,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-void cmd_list_commands(FILE *fp); /* main.c */
-
 static const char usage[] = "pesx help [COMMAND | potentials]\n";
 
 static void list_potentials(void)

@@ -1,0 +1,31 @@
+# Shared helpers of the CLI test scripts (sourced).
+: "${PESX:?PESX must name the pesx binary}" "${top_srcdir:?}"
+work=$(mktemp -d "${TMPDIR:-/tmp}/pesx-cli.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+failures=0
+checks=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; }
+
+# expect STATUS PATTERN DESCRIPTION -- command...: exit status and a regex on stderr+stdout.
+expect() {
+    want=$1 pattern=$2 what=$3
+    shift 4
+    checks=$((checks + 1))
+    "$@" >"$work/out" 2>"$work/err" </dev/null
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        fail "$what: exit $got, expected $want"; sed 's/^/  | /' "$work/err" | head -5; return
+    fi
+    if [ "$got" -ge 128 ]; then fail "$what: killed by signal"; return; fi
+    if [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$work/out" "$work/err"; then
+        fail "$what: output does not match /$pattern/"; sed 's/^/  | /' "$work/err" | head -5; return
+    fi
+    pass "$what"
+}
+
+finish() {
+    echo "$checks checks, $failures failed"
+    [ "$failures" -eq 0 ]
+}
