@@ -55,6 +55,9 @@ int cmd_read_structure(const char *path, pesx_frame *f);
 void cmd_catch_interrupt(void);
 int cmd_interrupted(void);
 
+/* The command table's names and summaries (main.c), for `pesx help`. */
+void cmd_list_commands(FILE *fp);
+
 /* Commands (src/cmd/NAME.c). */
 int cmd_help(int argc, char **argv);
 int cmd_eval(int argc, char **argv);

@@ -2,6 +2,9 @@
 AM_CPPFLAGS += -DPESX_SRCMANDIR='"$(abs_top_srcdir)/man"'
 pesx_SOURCES += src/cmd/common.c src/cmd/help.c
 dist_man_MANS += man/pesx.1 man/pesx-help.1 man/pesx-eval.1 man/pesx-opt.1
+pesx_SOURCES += src/cmd/inputs.c src/cmd/eval.c src/cmd/opt.c
+TESTS += tests/cli/eval.sh tests/cli/opt.sh
+EXTRA_DIST += tests/cli/lib.sh tests/cli/eval.sh tests/cli/opt.sh
 # pesx convert (BP engine, issue 3): n2p2/RuNNer directories and potential.xml
 # files into one potential.xml (several inputs: a committee)
 pesx_SOURCES += src/cmd/convert.c
