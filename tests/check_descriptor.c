@@ -409,6 +409,34 @@ START_TEST(test_contraction)
 }
 END_TEST
 
+/* ---- vectorised kernels = reference kernels ----------------------------- */
+
+START_TEST(test_kernels_agree)
+{
+    int t = _i;
+    pesx_descriptor *d = every_type(t, (t % 2) ? 0.25 : 0.0, 3.2);
+    pesx_atoms *a = random_atoms(9, 3.0, 1, 21 + t);
+    size_t ms = pesx_descriptor_max_n_sf(d), n = a->n, n3 = 3 * n;
+    double *G1 = calloc(n * ms, sizeof *G1), *G2 = calloc(n * ms, sizeof *G2);
+    double *D1 = calloc(n * ms * n3, sizeof *D1), *D2 = calloc(n * ms * n3, sizeof *D2);
+    eval(d, a, G1, D1);
+    pesx_descriptor_use_reference_kernels(d, 1);
+    eval(d, a, G2, D2);
+    for (size_t q = 0; q < n * ms; q++)
+        ck_assert_msg(fabs(G1[q] - G2[q]) <= 1e-13 * fmax(1, fabs(G2[q])),
+                      "cutoff %d: G[%zu] %.17g vs reference %.17g", t, q, G1[q], G2[q]);
+    for (size_t q = 0; q < n * ms * n3; q++)
+        ck_assert_msg(fabs(D1[q] - D2[q]) <= 1e-12 * fmax(1, fabs(D2[q])),
+                      "cutoff %d: dG[%zu] %.17g vs reference %.17g", t, q, D1[q], D2[q]);
+    free(G1);
+    free(G2);
+    free(D1);
+    free(D2);
+    pesx_atoms_free(a);
+    pesx_descriptor_free(d);
+}
+END_TEST
+
 /* ---- scaling ------------------------------------------------------------- */
 
 START_TEST(test_scaling)
@@ -487,6 +515,7 @@ int main(void)
     tcase_add_test(tc, test_cutoff_values);
     tcase_add_test(tc, test_cutoff_fd);
     tcase_add_loop_test(tc, test_fd_every_type_every_cutoff, 0, PESX_CUTOFF_NTYPES);
+    tcase_add_loop_test(tc, test_kernels_agree, 0, PESX_CUTOFF_NTYPES);
     tcase_add_test(tc, test_values_direct);
     tcase_add_test(tc, test_invariance);
     tcase_add_test(tc, test_contraction);

@@ -123,6 +123,9 @@ void pesx_descriptor_free(pesx_descriptor *d);
 int pesx_descriptor_add(pesx_descriptor *d, int center_z, const pesx_sf *sf);
 /* Group the SFs for fast evaluation; call once after the last add. */
 int pesx_descriptor_finalize(pesx_descriptor *d);
+/* Evaluate with the plain scalar reference kernels instead of the
+ * vectorised ones (same results to rounding; for testing the latter). */
+void pesx_descriptor_use_reference_kernels(pesx_descriptor *d, int on);
 
 size_t pesx_descriptor_n_elements(const pesx_descriptor *d);
 int pesx_descriptor_element_z(const pesx_descriptor *d, size_t e);

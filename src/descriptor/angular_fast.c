@@ -102,6 +102,35 @@ INLINE double cut_v(const int ct, const pesx_cutoff *c, double r, double *df)
     }
 }
 
+/* Compact window P_K(x) (K = 1..4) or the bump (K = 0) on x in [0, 1). */
+INLINE double window(const int K, double x, double *dp)
+{
+    if (K)
+        return pesx_sf_poly_inline(K, x, dp);
+    {
+        double q = 1.0 - x * x, f = pesx_exp(1.0 - 1.0 / q);
+        *dp = -2.0 * x / (q * q) * f;
+        return f;
+    }
+}
+
+/* Angular window of a polynomial term over n angles (theta, 1/sin theta);
+ * A' is with respect to cos theta. */
+INLINE void apoly_k(const int K, const pesx_sfterm *t, size_t n, const double *th,
+                    const double *is, double *A, double *dA)
+{
+    const double tc = t->tc, itw = 1.0 / t->tw;
+    SIMD
+    for (size_t b = 0; b < n; b++) {
+        double u = th[b] - tc, x = fabs(u) * itw, dp, v;
+        int in = x < 1.0;
+        x = in ? x : 0.0;
+        v = window(K, x, &dp);
+        A[b] = in ? v : 0.0;
+        dA[b] = in ? -dp * (u < 0.0 ? -1.0 : 1.0) * itw * is[b] : 0.0;
+    }
+}
+
 /* b^K for a compile-time K (fully unrolled). */
 INLINE double ipow(double b, const int k)
 {
@@ -129,8 +158,18 @@ INLINE void afac_k(const int K, const pesx_sfterm *t, size_t n, const double *c,
     }
 }
 
-CLONES static void afac_row(const pesx_sfterm *t, size_t n, const double *c, double *A, double *dA)
+CLONES static void afac_row(const pesx_sfterm *t, size_t n, const double *c, const double *th,
+                            const double *is, double *A, double *dA)
 {
+    if (t->akind == AK_POLY) {
+        switch (t->order) {
+        case 1: apoly_k(1, t, n, th, is, A, dA); return;
+        case 2: apoly_k(2, t, n, th, is, A, dA); return;
+        case 3: apoly_k(3, t, n, th, is, A, dA); return;
+        case 4: apoly_k(4, t, n, th, is, A, dA); return;
+        default: apoly_k(0, t, n, th, is, A, dA); return;
+        }
+    }
     switch (t->izeta) {
     case 0: afac_k(0, t, n, c, A, dA); return;
     case 1: afac_k(1, t, n, c, A, dA); return;
@@ -156,11 +195,53 @@ CLONES static void afac_row(const pesx_sfterm *t, size_t n, const double *c, dou
 
 /* One row of a narrow group: cos, r_jk and R_q(r_jk), R'_q(r_jk) for every
  * k of the row, with the cutoff type a compile-time constant. */
+/* R(r_jk) of a polynomial radial window over n distances. */
+INLINE void rpoly_k(const int K, const int asym, const pesx_rfun *f, size_t n, const double *r,
+                    double *R, double *dR)
+{
+    const double wc = f->wc, iww = 1.0 / f->ww, rl = f->rl, rc = f->rc;
+    SIMD
+    for (size_t b = 0; b < n; b++) {
+        double u = r[b] - wc, x = fabs(u) * iww, dp, v, dxdr = (u < 0.0 ? -iww : iww);
+        int in = (r[b] > rl) & (r[b] < rc) & (x < 1.0);
+        x = in ? x : 0.0;
+        if (asym) {
+            double y = x * (2.0 - x);
+            v = window(K, y, &dp);
+            dp *= 2.0 - 2.0 * x;
+        } else {
+            v = window(K, x, &dp);
+        }
+        R[b] = in ? v : 0.0;
+        dR[b] = in ? dp * dxdr : 0.0;
+    }
+}
+
+static void rpoly_row(const pesx_rfun *f, size_t n, const double *r, double *R, double *dR)
+{
+#define RP(K)                                    \
+    do {                                         \
+        if (f->asym)                             \
+            rpoly_k(K, 1, f, n, r, R, dR);       \
+        else                                     \
+            rpoly_k(K, 0, f, n, r, R, dR);       \
+    } while (0)
+    switch (f->order) {
+    case 1: RP(1); break;
+    case 2: RP(2); break;
+    case 3: RP(3); break;
+    case 4: RP(4); break;
+    default: RP(0); break;
+    }
+#undef RP
+}
+
 INLINE void row_geometry(const int ct, const pesx_cutoff *cut, size_t nf, const double *eta,
                          const double *rs, double x1, double y1, double z1, double ir1,
                          const double *X2, const double *Y2, const double *Z2,
                          const double *IR2, size_t nb, double *pc, double *prjk, double *pR,
-                         double *pdR, size_t P, int narrow)
+                         double *pdR, size_t P, int narrow, const pesx_rfun *const *rfq,
+                         double *pth, double *pis)
 {
     SIMD
     for (size_t b = 0; b < nb; b++) {
@@ -168,8 +249,26 @@ INLINE void row_geometry(const int ct, const pesx_cutoff *cut, size_t nf, const 
         c = c > 1.0 ? 1.0 : c < -1.0 ? -1.0 : c;
         pc[b] = c;
     }
+    if (pth) { /* polynomial groups: the angle; cos = +-1 exactly gives no term */
+        for (size_t b = 0; b < nb; b++) {
+            double c = pc[b];
+            int edge = c == 1.0 || c == -1.0;
+            pth[b] = edge ? 100.0 : acos(c);
+            pis[b] = edge ? 0.0 : 1.0 / sqrt(1.0 - c * c);
+        }
+    }
     if (!narrow)
         return;
+    if (rfq) { /* polynomial windows on r_jk */
+        SIMD
+        for (size_t b = 0; b < nb; b++) {
+            double ex = X2[b] - x1, ey = Y2[b] - y1, ez = Z2[b] - z1;
+            prjk[b] = sqrt(ex * ex + ey * ey + ez * ez);
+        }
+        for (size_t q = 0; q < nf; q++)
+            rpoly_row(rfq[q], nb, prjk, pR + q * P, pdR + q * P);
+        return;
+    }
     /* r_jk and the cutoff; fc and f_c' go to the slots of the last q for now */
     {
         double *fc = pR + (nf - 1) * P, *dfc = pdR + (nf - 1) * P;
@@ -197,12 +296,12 @@ CLONES static void row_dispatch(const pesx_cutoff *cut, size_t nf, const double 
                          double x1, double y1, double z1, double ir1, const double *X2,
                          const double *Y2, const double *Z2, const double *IR2, size_t nb,
                          double *pc, double *prjk, double *pR, double *pdR, size_t P,
-                         int narrow)
+                         int narrow, const pesx_rfun *const *rfq, double *pth, double *pis)
 {
 #define ROW(CT)                                                                            \
     row_geometry(CT, cut, nf, eta, rs, x1, y1, z1, ir1, X2, Y2, Z2, IR2, nb, pc, prjk, pR, \
-                 pdR, P, narrow)
-    switch (narrow ? cut->type : -1) {
+                 pdR, P, narrow, rfq, pth, pis)
+    switch (narrow && !rfq ? cut->type : -1) {
     case PESX_CUTOFF_TANH3: ROW(PESX_CUTOFF_TANH3); break;
     case PESX_CUTOFF_TANH3N: ROW(PESX_CUTOFF_TANH3N); break;
     case PESX_CUTOFF_HARD: ROW(PESX_CUTOFF_HARD); break;
@@ -280,9 +379,10 @@ CLONES int pesx_ang_fast_values(const pesx_descriptor *d, const pesx_elplan *p,
 {
     pesx_fgroup *F = &ws->fg[gi];
     const size_t cap = ws->cap, nf = g->nf, ld = LD(nf);
-    size_t n1, n2, P, need, pw = g->narrow ? 2 + 2 * nf + LD(nf) : 1, stride;
+    size_t n1, n2, P, need, pw, stride;
     double eta[64], rs[64];
-    const pesx_cutoff *cut = &d->slot_cut[g->slot];
+    const pesx_cutoff *cut = g->slot >= 0 ? &d->slot_cut[g->slot] : NULL;
+    const pesx_rfun *rfq[64];
     const double rc2 = g->rc * g->rc;
     int st;
     F->same = g->e1 == g->e2;
@@ -292,6 +392,13 @@ CLONES int pesx_ang_fast_values(const pesx_descriptor *d, const pesx_elplan *p,
     F->n2 = n2;
     stride = n2 + 1;
     P = F->same ? n1 * (n1 ? n1 - 1 : 0) / 2 : n1 * n2;
+    /* pair arrays: cos [theta 1/sin] [r_jk R_q R'_q partner-data] */
+    F->o_th = 1;
+    F->o_rjk = 1 + (g->poly ? 2 : 0);
+    F->o_R = F->o_rjk + 1;
+    F->o_dR = F->o_R + nf;
+    F->o_k = F->o_dR + nf;
+    pw = g->narrow ? F->o_k + ld : F->o_rjk;
     need = ld * (n1 + (F->same ? 0 : n2)) + pw * P;
     if ((st = grow(&ws->fb, &ws->cap_fb, ws->n_fb + need)) ||
         (st = grow_idx(&ws->fidx, &ws->cap_fidx,
@@ -301,6 +408,7 @@ CLONES int pesx_ang_fast_values(const pesx_descriptor *d, const pesx_elplan *p,
     for (size_t q = 0; q < nf; q++) {
         eta[q] = p->rf[g->f[q]].eta;
         rs[q] = p->rf[g->f[q]].rs;
+        rfq[q] = &p->rf[g->f[q]];
     }
     /* gather both lists */
     F->off1 = ws->n_fb;
@@ -334,7 +442,8 @@ CLONES int pesx_ang_fast_values(const pesx_descriptor *d, const pesx_elplan *p,
     ws->n_fidx = F->cand + (g->narrow ? P : 0);
     {
         const double *B1 = ws->fb + F->off1, *B2 = ws->fb + F->off2;
-        double *pc = ws->fb + F->offp, *prjk = pc + P, *pR = pc + 2 * P, *pdR = pc + (2 + nf) * P;
+        double *pc = ws->fb + F->offp, *prjk = pc + F->o_rjk * P, *pR = pc + F->o_R * P;
+        double *pdR = pc + F->o_dR * P, *pth = pc + F->o_th * P, *pis = pth + P;
         double *A = ws->rsc, *dA = A + g->nterms * stride, *Pq = dA + g->nterms * stride;
         size_t *rows = ws->fidx + F->rows, *cand = ws->fidx + F->cand, np = 0;
         kside k;
@@ -354,14 +463,16 @@ CLONES int pesx_ang_fast_values(const pesx_descriptor *d, const pesx_elplan *p,
             }
             /* narrow: the kept partners are gathered into the pair storage,
              * where the gradient finds them again */
-            row_kside(F, g, B2, cand + np, nc, b0, pc + (2 + 2 * nf) * P + np, P, 1, &k);
+            row_kside(F, g, B2, cand + np, nc, b0, pc + F->o_k * P + np, P, 1, &k);
             nb = k.nb;
             if (nb == 0)
                 continue;
             row_dispatch(cut, nf, eta, rs, x1, y1, z1, B1[3 * n1 + a], k.X, k.Y, k.Z, k.IR, nb,
-                         pc + np, prjk + np, pR + np, pdR + np, P, g->narrow);
+                         pc + np, prjk + np, pR + np, pdR + np, P, g->narrow,
+                         g->poly ? rfq : NULL, g->poly ? pth + np : NULL, pis + np);
             for (size_t t = 0; t < g->nterms; t++)
-                afac_row(&g->terms[t], nb, pc + np, A + t * stride, dA + t * stride);
+                afac_row(&g->terms[t], nb, pc + np, pth + np, pis + np, A + t * stride,
+                         dA + t * stride);
             for (size_t q = 0; q < nf; q++) {
                 const double *R2 = k.R[q], *W2 = k.W, *Rjk = pR + q * P + np;
                 double r1 = B1[(5 + q) * n1 + a] * w1;
@@ -399,7 +510,8 @@ CLONES int pesx_ang_fast_gradient(const pesx_descriptor *d, const pesx_elplan *p
     const size_t nf = g->nf, n1 = F->n1, n2 = F->n2, nsf = p->n_sf, n = ws->n;
     const size_t P = F->P, stride = n2 + 1;
     const double *B1 = ws->fb + F->off1, *B2 = ws->fb + F->off2;
-    const double *pc = ws->fb + F->offp, *prjk = pc + P, *pR = pc + 2 * P, *pdR = pc + (2 + nf) * P;
+    const double *pc = ws->fb + F->offp, *prjk = pc + F->o_rjk * P, *pR = pc + F->o_R * P;
+    const double *pdR = pc + F->o_dR * P, *pth = pc + F->o_th * P, *pis = pth + P;
     const size_t *I1 = ws->fidx + F->idx1, *I2 = ws->fidx + F->idx2;
     const size_t *rows = ws->fidx + F->rows, *cand = ws->fidx + F->cand;
     double *A = ws->rsc, *dA = A + g->nterms * stride, *Aq = dA + g->nterms * stride;
@@ -415,11 +527,11 @@ CLONES int pesx_ang_fast_gradient(const pesx_descriptor *d, const pesx_elplan *p
         double w1 = B1[4 * n1 + a], u1x = x1 * ir1, u1y = y1 * ir1, u1z = z1 * ir1;
         if (nb == 0)
             continue;
-        row_kside(F, g, B2, cand + np, nb, b0, (double *)pc + (2 + 2 * nf) * P + np, P, 0, &k);
+        row_kside(F, g, B2, cand + np, nb, b0, (double *)pc + F->o_k * P + np, P, 0, &k);
         c = pc + np;
         rjk = prjk + np;
         for (size_t t = 0; t < g->nterms; t++)
-            afac_row(&g->terms[t], nb, c, A + t * stride, dA + t * stride);
+            afac_row(&g->terms[t], nb, c, pth + np, pis + np, A + t * stride, dA + t * stride);
         for (size_t s = 0; s < nset; s++) {
             const double *cs = dEdG + s * nsf;
             const double *X2 = k.X, *Y2 = k.Y, *Z2 = k.Z, *IR2 = k.IR, *W2 = k.W;

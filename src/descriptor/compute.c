@@ -76,6 +76,13 @@ static inline double afac(const pesx_sfterm *t, double c, double theta, double i
     }
 }
 
+/* Groups the vectorised kernels (angular_fast.c) cannot take, or every
+ * group when the descriptor is set to use the reference kernels. */
+static int generic(const pesx_descriptor *d, const pesx_angroup *g)
+{
+    return d->reference_kernels || g->nf > 64;
+}
+
 static size_t filter(const pesx_descriptor_workspace *ws, int e, double rc, size_t *out)
 {
     const size_t *src = e < 0 ? ws->all : ws->list + (size_t)e * ws->cap;
@@ -275,8 +282,8 @@ int pesx_descriptor_atom_values(const pesx_descriptor *d, const pesx_atoms *a,
     }
     for (size_t g = 0; g < p->n_ang; g++) {
         ws->pstart[g] = ws->n_pairs;
-        st = p->ang[g].poly ? angular_values(d, p, &p->ang[g], g, G, ws)
-                            : pesx_ang_fast_values(d, p, &p->ang[g], g, G, ws);
+        st = generic(d, &p->ang[g]) ? angular_values(d, p, &p->ang[g], g, G, ws)
+                                    : pesx_ang_fast_values(d, p, &p->ang[g], g, G, ws);
         if (st)
             return st;
     }
@@ -335,7 +342,7 @@ int pesx_descriptor_atom_gradient(const pesx_descriptor *d, const pesx_nlist *nl
     for (size_t gi = 0; gi < p->n_ang; gi++) {
         const pesx_angroup *g = &p->ang[gi];
         double *aw = ws->aw, *bw = ws->bw;
-        if (!g->poly) {
+        if (!generic(d, g)) {
             pesx_ang_fast_gradient(d, p, g, gi, nset, dEdG, gnb, ws);
             continue;
         }

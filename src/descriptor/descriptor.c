@@ -354,6 +354,11 @@ int pesx_descriptor_finalize(pesx_descriptor *d)
     return PESX_OK;
 }
 
+void pesx_descriptor_use_reference_kernels(pesx_descriptor *d, int on)
+{
+    d->reference_kernels = on != 0;
+}
+
 size_t pesx_descriptor_n_elements(const pesx_descriptor *d) { return d->n_elem; }
 int pesx_descriptor_element_z(const pesx_descriptor *d, size_t e)
 {

@@ -102,6 +102,7 @@ struct pesx_descriptor {
     double rcmax;
     size_t max_n_sf;
     int finalized;
+    int reference_kernels;    /* 1: plain scalar kernels only (tests)      */
 };
 
 /* Per-thread scratch of one atom's neighbourhood. */
@@ -152,6 +153,7 @@ typedef struct pesx_fgroup {
     size_t n1, n2;
     int same;
     size_t off1, off2, offp, idx1, idx2, rows, cand, P;
+    size_t o_th, o_rjk, o_R, o_dR, o_k; /* pair array offsets, in units of P */
 } pesx_fgroup;
 
 int pesx_ang_fast_values(const pesx_descriptor *d, const pesx_elplan *p,
