@@ -377,6 +377,16 @@ START_TEST(t_weight_grad_batches)
     }
     for (size_t k = 0; k < nw; k++)
         ck_assert_double_eq_tol(g1[k], g3[k], 1e-12 * fmax(1.0, fabs(g1[k])));
+    /* rows with a stride (ldx 10 > 7 inputs) on the BLAS path: same gradient */
+    double xs[40 * 10];
+    memset(g3, 0, nw * sizeof *g3);
+    for (size_t a = 0; a < m; a++)
+        for (size_t k = 0; k < 10; k++)
+            xs[a * 10 + k] = k < 7 ? x[a * 7 + k] : 1e300;
+    ck_assert_int_eq(pesx_nn_forward(net, m, xs, 10, e, PESX_NN_MIXED, ws), PESX_OK);
+    ck_assert_int_eq(pesx_nn_weight_grad(net, ws, c, v, g3), PESX_OK);
+    for (size_t k = 0; k < nw; k++)
+        ck_assert_double_eq_tol(g1[k], g3[k], 1e-12 * fmax(1.0, fabs(g1[k])));
     free(g3);
     /* no terms: nothing added */
     ck_assert_int_eq(pesx_nn_weight_grad(net, ws, NULL, NULL, g2), PESX_OK);
