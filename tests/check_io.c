@@ -754,6 +754,50 @@ static int read_memory(const char *buf, size_t len, pesx_frame **frames, size_t 
     return status;
 }
 
+/* Lattice and pbc in the forms ASE accepts. */
+START_TEST(test_pbc_forms)
+{
+    static const struct {
+        const char *header;
+        int has_cell, pbc[3];
+    } cases[] = {
+        {"Lattice=\"10 0 0 0 10 0 0 0 10\" pbc=\"F F F\"", 1, {0, 0, 0}}, /* a box, open */
+        {"Lattice=\"10 0 0 0 10 0 0 0 10\"", 1, {1, 1, 1}},              /* ASE's default */
+        {"Lattice=\"10 0 0 0 10 0 0 0 10\" pbc=T", 1, {1, 1, 1}},
+        {"Lattice=\"10 0 0 0 10 0 0 0 10\" pbc", 1, {1, 1, 1}},          /* bare key = T */
+        {"Lattice=\"10 0 0 0 10 0 0 0 10\" pbc=\"1 0 1\"", 1, {1, 0, 1}},
+        {"Lattice={10 0 0 0 10 0 0 0 10} pbc={F T F}", 1, {0, 1, 0}},
+        {"lattice=\"10 0 0 0 10 0 0 0 10\" PBC=\"True False True\"", 1, {1, 0, 1}},
+        {"pbc=\"F F F\"", 0, {0, 0, 0}},
+        {"pbc=F", 0, {0, 0, 0}},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char text[256], *out = NULL;
+        size_t len, n = 0, n2 = 0, out_len = 0;
+        pesx_frame *frames = NULL, *again = NULL;
+        FILE *mem;
+        len = (size_t)snprintf(text, sizeof text,
+                               "1\n%s Properties=species:S:1:pos:R:3\nAr 1 2 3\n",
+                               cases[k].header);
+        ck_assert_msg(read_memory(text, len, &frames, &n) == PESX_OK, "%s: %s", cases[k].header,
+                      pesx_error_last()->msg);
+        ck_assert_int_eq(frames[0].atoms->has_cell, cases[k].has_cell);
+        for (int d = 0; d < 3; d++)
+            ck_assert_msg(frames[0].atoms->pbc[d] == cases[k].pbc[d], "%s: pbc[%d]",
+                          cases[k].header, d);
+        ck_assert_str_eq(frames[0].info, "");
+        mem = open_memstream(&out, &out_len);
+        ck_assert_int_eq(pesx_xyz_write(mem, &frames[0]), PESX_OK);
+        fclose(mem);
+        ck_assert_int_eq(read_memory(out, out_len, &again, &n2), PESX_OK);
+        assert_same_frame(&frames[0], &again[0]);
+        free(out);
+        pesx_frames_free(frames, n + 1);
+        pesx_frames_free(again, n2 + 1);
+    }
+}
+END_TEST
+
 START_TEST(test_fuzz)
 {
     static const char alphabet[] = "0123456789.-+eE \t\n\r\"'=:[]{},TFHOXQnai\\\x01\xff";
@@ -972,6 +1016,7 @@ static Suite *io_suite(void)
     tcase_add_test(tc, test_optbench_fixed);
     tcase_add_test(tc, test_read_frame_index);
     tcase_add_test(tc, test_stream);
+    tcase_add_test(tc, test_pbc_forms);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("xyz_bad_input");
