@@ -418,8 +418,9 @@ static const struct {
     {"bad_lattice_10.xyz", 2, "not 9 finite numbers"},
     {"bad_lattice_word.xyz", 2, "not 9 finite numbers"},
     {"bad_lattice_nan.xyz", 2, "not 9 finite numbers"},
-    {"bad_lattice_singular.xyz", 2, "Lattice is singular"},
-    {"bad_lattice_zero.xyz", 2, "Lattice is singular"},
+    {"bad_lattice_singular.xyz", 2, "Lattice with pbc=\"T T T\": singular cell"},
+    {"bad_lattice_zero.xyz", 2, "periodic lattice vector c is zero"},
+    {"bad_lattice_parallel.xyz", 2, "vectors a and b are parallel"},
     {"bad_lattice_unterminated.xyz", 2, "unterminated quote"},
     {"bad_props_columns.xyz", 4, "has 6 columns, but Properties=species:S:1:pos:R:3:forces:R:3 declares 7"},
     {"bad_props_extra_column.xyz", 3, "has 5 columns"},
@@ -654,7 +655,7 @@ START_TEST(test_write_rejects)
     f.atoms->x[4] = 1.0;
     f.atoms->has_cell = 0;
     ck_assert_int_eq(pesx_xyz_write_file(path, &f, 1), PESX_EINVAL);
-    ck_assert_ptr_nonnull(strstr(pesx_error_last()->msg, "needs a cell"));
+    ck_assert_ptr_nonnull(strstr(pesx_error_last()->msg, "periodic but the structure has no cell"));
     f.atoms->has_cell = 1;
     f.atoms->cell[6] = f.atoms->cell[0];
     f.atoms->cell[7] = f.atoms->cell[1];
@@ -769,6 +770,10 @@ START_TEST(test_pbc_forms)
         {"Lattice={10 0 0 0 10 0 0 0 10} pbc={F T F}", 1, {0, 1, 0}},
         {"lattice=\"10 0 0 0 10 0 0 0 10\" PBC=\"True False True\"", 1, {1, 0, 1}},
         {"pbc=\"F F F\"", 0, {0, 0, 0}},
+        /* ASE's 2D cells: zero (or any) vector along an open direction */
+        {"Lattice=\"5 0 0 0 5 0 0 0 0\" pbc=\"T T F\"", 1, {1, 1, 0}},
+        {"Lattice=\"5 0 0 0 0 0 0 0 0\" pbc=\"T F F\"", 1, {1, 0, 0}},
+        {"Lattice=\"0 0 0 0 0 0 0 0 0\" pbc=\"F F F\"", 1, {0, 0, 0}},
         {"pbc=F", 0, {0, 0, 0}},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {

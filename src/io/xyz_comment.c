@@ -251,18 +251,6 @@ int xyz_reserved_key(const char *key)
            strcasecmp(key, "pbc") == 0 || strcmp(key, "energy") == 0;
 }
 
-int xyz_cell_singular(const double cell[9], double *det, double len[3])
-{
-    for (int k = 0; k < 3; k++)
-        len[k] = sqrt(cell[3 * k] * cell[3 * k] + cell[3 * k + 1] * cell[3 * k + 1] +
-                      cell[3 * k + 2] * cell[3 * k + 2]);
-    *det = cell[0] * (cell[4] * cell[8] - cell[5] * cell[7]) -
-           cell[1] * (cell[3] * cell[8] - cell[5] * cell[6]) +
-           cell[2] * (cell[3] * cell[7] - cell[4] * cell[6]);
-    return !(len[0] > 0 && len[1] > 0 && len[2] > 0) ||
-           !(fabs(*det) > 1e-10 * len[0] * len[1] * len[2]);
-}
-
 char *xyz_quote_value(const char *value)
 {
     size_t len = strlen(value), extra = 0;

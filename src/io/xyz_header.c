@@ -68,18 +68,12 @@ static int parse_lattice(const char *file, long line, const char *value, double 
 {
     char show[64];
     int n = 0;
-    double det, len[3];
     if (!value)
         return bad(file, line, "Lattice has no value (expected 9 numbers, \"ax ay az bx by bz cx cy cz\")");
     if (parse_numbers(value, cell, 9, &n) != PESX_OK || n != 9)
         return bad(file, line,
                     "Lattice=\"%s\" is not 9 finite numbers (\"ax ay az bx by bz cx cy cz\")",
                     xyz_show(value, show, sizeof show));
-    if (xyz_cell_singular(cell, &det, len))
-        return bad(file, line,
-                    "Lattice is singular (volume %.6g A^3 for vectors of length %.6g, %.6g, "
-                    "%.6g): the three cell vectors must be linearly independent",
-                    det, len[0], len[1], len[2]);
     return PESX_OK;
 }
 
@@ -357,6 +351,23 @@ int xyz_parse_comment(const char *file, long line, const char *text, xyz_header 
         status = bad(file, line, "pbc=\"%c %c %c\" is periodic but there is no Lattice",
                       h->pbc[0] ? 'T' : 'F', h->pbc[1] ? 'T' : 'F', h->pbc[2] ? 'T' : 'F');
         goto done;
+    }
+    if (h->has_lattice) {
+        /* the periodic lattice vectors must be independent; a vector along
+         * an open direction may be anything (ASE often writes zeros there) */
+        pesx_atoms cell;
+        memset(&cell, 0, sizeof cell);
+        memcpy(cell.cell, h->cell, sizeof cell.cell);
+        cell.has_cell = 1;
+        for (int k = 0; k < 3; k++)
+            cell.pbc[k] = h->pbc[k];
+        if (pesx_atoms_frame(&cell, NULL, NULL) != PESX_OK) {
+            char msg[sizeof pesx_error_last()->msg];
+            snprintf(msg, sizeof msg, "%s", pesx_error_last()->msg);
+            status = bad(file, line, "Lattice with pbc=\"%c %c %c\": %s", h->pbc[0] ? 'T' : 'F',
+                         h->pbc[1] ? 'T' : 'F', h->pbc[2] ? 'T' : 'F', msg);
+            goto done;
+        }
     }
     if (used[2] >= 0) {
         if ((status = parse_properties(file, line, l.kv[used[2]].value, h)))

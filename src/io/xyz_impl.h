@@ -43,10 +43,6 @@ int xyz_valid_name(const char *name, int allow_colon);
 /* 1 for the keys the reader interprets and the writer produces itself. */
 int xyz_reserved_key(const char *key);
 
-/* 1 when the rows of CELL are (numerically) linearly dependent: |det| <=
- * 1e-10 |a||b||c|.  Sets the determinant and the row lengths. */
-int xyz_cell_singular(const double cell[9], double *det, double len[3]);
-
 /* Quote VALUE for a comment line when it needs it (spaces, quotes,
  * brackets, '=' or backslashes); returns a malloc'd string or NULL. */
 char *xyz_quote_value(const char *value);

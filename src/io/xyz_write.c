@@ -39,13 +39,10 @@ static int check_frame(const pesx_frame *f)
         return pesx_error_set(PESX_EINVAL, NULL, 0, "a force is missing or not finite");
     if (f->has_energy && !isfinite(f->energy))
         return pesx_error_set(PESX_EINVAL, NULL, 0, "the energy is not finite");
-    if (a->has_cell) {
-        double det, len[3];
-        if (!all_finite(a->cell, 9) || xyz_cell_singular(a->cell, &det, len))
-            return pesx_error_set(PESX_EINVAL, NULL, 0, "the cell is singular or not finite");
-    } else if (a->pbc[0] || a->pbc[1] || a->pbc[2]) {
-        return pesx_error_set(PESX_EINVAL, NULL, 0, "a periodic structure needs a cell");
-    }
+    if (a->has_cell && !all_finite(a->cell, 9))
+        return pesx_error_set(PESX_EINVAL, NULL, 0, "the cell is not finite");
+    if (pesx_atoms_frame(a, NULL, NULL) != PESX_OK) /* as the reader checks it */
+        return PESX_EINVAL;
     if (f->info && strpbrk(f->info, "\n\r"))
         return pesx_error_set(PESX_EINVAL, NULL, 0, "info has a line break");
     if (f->info && *f->info) { /* it must read back as the same entries */

@@ -48,7 +48,10 @@ tri = Atoms('NaCl', positions=[[0, 0, 0], [1.4, 1.5, 1.6]],
 tri.new_array('spin', np.array([1, -1]))
 tri.new_array('weights', np.array([0.25, 0.75]))
 tri.new_array('mark', np.array([True, False]))
-write('ase_more.xyz', [mol, tri], format='extxyz')
+# a 2D sheet as ASE often stores it: no vector along the open direction
+flat = Atoms('C2', positions=[[0, 0, 0], [1.23, 0.71, 0]],
+             cell=[[2.46, 0, 0], [-1.23, 2.130422493309719, 0], [0, 0, 0]], pbc=[True, True, False])
+write('ase_more.xyz', [mol, tri, flat], format='extxyz')
 EOF
 for f in ase_slab ase_more; do
     "$copy" "$f.xyz" "pesx_$f.xyz" || exit 1
