@@ -12,6 +12,10 @@
 #endif
 #include "potential/bpnn_impl.h"
 
+/* Fewer atoms than this run on one thread: the work would not pay for
+ * waking the others (and idle OpenMP threads spin). */
+#define PESX_BPNN_PARALLEL_MIN 64
+
 static int reserve(pesx_bpnn *b, size_t n)
 {
     size_t nt = 1, M = b->n_members, ms = b->max_n_sf;
@@ -128,7 +132,7 @@ int pesx_bpnn_evaluate(pesx_bpnn *b, const pesx_atoms *a, pesx_potential_result 
     {
         size_t n_extra = 0;
 #ifdef _OPENMP
-#pragma omp parallel reduction(+ : n_extra)
+#pragma omp parallel reduction(+ : n_extra) if (n >= PESX_BPNN_PARALLEL_MIN)
 #endif
         {
             size_t tid = 0;
