@@ -434,6 +434,71 @@ START_TEST(t_bad_files)
 }
 END_TEST
 
+/* Random mutations of the example file: the reader never crashes, and
+ * every failure is EINVAL with the file named (and a line, except for
+ * whole-document problems). */
+START_TEST(t_mutation_fuzz)
+{
+    char src[1024], path[512];
+    const char *it = getenv("PESX_FUZZ_ITER");
+    long iters = it ? atol(it) : 400;
+    pesx_rng rng;
+    tu_data_path(src, sizeof src, "potential/tiny.xml");
+    char *orig = slurp(src);
+    size_t n0 = strlen(orig);
+    char *buf = malloc(2 * n0 + 64);
+    static const char junk[] = "<>\"=/ x-1e9999nan0.5\n&;";
+    tmp_path(path, sizeof path, "fuzz.xml");
+    pesx_rng_seed(&rng, 2026);
+    for (long t = 0; t < iters; t++) {
+        size_t n = n0;
+        memcpy(buf, orig, n0 + 1);
+        int edits = 1 + (int)(pesx_rng_next(&rng) % 3);
+        for (int k = 0; k < edits && n > 1; k++) {
+            size_t at = (size_t)(pesx_rng_next(&rng) % n);
+            switch (pesx_rng_next(&rng) % 4) {
+            case 0: /* delete a run */
+            {
+                size_t len = 1 + (size_t)(pesx_rng_next(&rng) % 8);
+                if (at + len > n)
+                    len = n - at;
+                memmove(buf + at, buf + at + len, n - at - len + 1);
+                n -= len;
+                break;
+            }
+            case 1: /* insert a junk character */
+                memmove(buf + at + 1, buf + at, n - at + 1);
+                buf[at] = junk[pesx_rng_next(&rng) % (sizeof junk - 1)];
+                n++;
+                break;
+            case 2: /* replace a character */
+                buf[at] = junk[pesx_rng_next(&rng) % (sizeof junk - 1)];
+                break;
+            default: /* truncate */
+                buf[at] = 0;
+                n = at;
+            }
+        }
+        write_text(path, buf);
+        pesx_potential_file pf;
+        pesx_error_clear();
+        int st = pesx_potential_file_read(path, &pf);
+        if (st) {
+            const pesx_error *e = pesx_error_last();
+            ck_assert_msg(st == PESX_EINVAL, "iteration %ld: status %d (%s)", t, st, e->msg);
+            ck_assert_str_eq(e->file, path);
+            ck_assert(e->msg[0] != 0);
+            ck_assert_uint_eq(pf.n_elements, 0);
+        } else {
+            ck_assert_int_eq(pesx_potential_file_check(&pf, path), PESX_OK);
+        }
+        pesx_potential_file_release(&pf);
+    }
+    free(buf);
+    free(orig);
+}
+END_TEST
+
 /* Every n2p2 potential of ../shared: n2p2 reader -> write -> read is exact. */
 static const char *const n2p2_dirs[] = {
     "H2O_RPBE-D3",        "Cu2S_PBE",     "Ethylbenzene_SCAN",  "SYN/SYN1_ct0_tanh",
@@ -478,6 +543,7 @@ static Suite *suite(void)
     tcase_add_test(tc, t_example_file);
     tcase_add_loop_test(tc, t_bad_input, 0, (int)(sizeof bad / sizeof *bad));
     tcase_add_test(tc, t_bad_files);
+    tcase_add_test(tc, t_mutation_fuzz);
     if (tu_shared_dir())
         tcase_add_loop_test(tc, t_n2p2_round_trip, 0,
                             (int)(sizeof n2p2_dirs / sizeof *n2p2_dirs));
