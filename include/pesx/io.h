@@ -26,14 +26,18 @@ extern "C" {
  * 0); Lattice without pbc means pbc T T T, as in ASE.  Atoms are frozen by a
  * move_mask:L:1 column (F = frozen, ASE's FixAtoms), move_mask:L:3 with all
  * three F, or fixed:I:1 / fixed:L:1 (1/T = frozen).  A plain-XYZ comment
- * line (no key=value pair in it) is kept in info as comment="...". */
+ * line (no key=value pair in it) is kept in info as comment="...".  The
+ * periodic lattice vectors must be independent (pesx_atoms_frame); an open
+ * direction's vector may be zero.  man pesx-xyz(5) has the whole format. */
 typedef struct {
     pesx_atoms *atoms;
     int has_energy;
     double energy;          /* eV */
     double *forces;         /* 3n, eV/Angstrom, when has_forces */
     int has_forces;
-    char *info;             /* other key=value pairs of the comment line, verbatim ("" if none) */
+    char *info;             /* other key=value pairs of the comment line, as written
+                             * ("" if none); an entry that only parses at the end of
+                             * a line (trailing backslash, "key=") is re-quoted */
     size_t n_extra;
     char *extra_name[PESX_FRAME_MAX_EXTRA];
     int extra_cols[PESX_FRAME_MAX_EXTRA];
@@ -78,9 +82,13 @@ int pesx_xyz_read_frame(const char *path, long index, pesx_frame *f);
 
 /* Write one frame as extended XYZ (Lattice, pbc, Properties with species,
  * pos, forces, move_mask, extra columns; energy and info on the comment
- * line); numbers with enough digits for an exact round trip. */
+ * line); numbers with enough digits for an exact round trip.  PESX_EINVAL,
+ * before writing anything, for a frame the reader would refuse (non-finite
+ * numbers, unknown Z, a periodic direction without an independent lattice
+ * vector, info that is not key=value text or repeats a reserved key). */
 int pesx_xyz_write(FILE *fp, const pesx_frame *f);
-/* Write frames to PATH atomically (temp file + rename). */
+/* Write frames to PATH atomically (temp file + rename); every frame is
+ * checked first, so a refused frame leaves PATH untouched. */
 int pesx_xyz_write_file(const char *path, const pesx_frame *frames, size_t n);
 
 #ifdef __cplusplus
