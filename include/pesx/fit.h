@@ -1,0 +1,205 @@
+/* pesx fit: training Behler-Parrinello networks on energies and forces.
+ * Layer 6: uses nn, descriptor, io (and util, structure).
+ *
+ * The pieces, in the order pesx fit uses them:
+ *
+ *   pesx_fit_model    the live model of a potential file: descriptor, input
+ *                     scaling, one network per element and committee member,
+ *                     reference energies; converts back to a potential file.
+ *   pesx_fit_set      a data set precomputed for training: for every atom
+ *                     its scaled symmetry functions x and the Jacobian
+ *                     dx/dr over the atoms in its cutoff sphere (sparse), so
+ *                     an epoch only runs networks and small dot products.
+ *   pesx_fit_loss     loss and its EXACT weight gradient (force term
+ *                     included) over a list of structures, OpenMP over
+ *                     structures.
+ *   pesx_fit_train    optimizers (Adam mini-batch, L-BFGS full batch) with
+ *                     early stopping on a validation list, best weights kept.
+ *
+ * Loss of the weights w of one committee member over structures S (with
+ * N_s atoms, weight w_s, reference energy E_s and forces F_s):
+ *
+ *   L = 1/|S| sum_s w_s ((E_s - E^_s) / N_s)^2
+ *     + beta / (3 sum_s N_s) sum_s |F_s - F^_s|^2
+ *     + lambda |w|^2
+ *
+ * i.e. the mean squared energy error per atom (eV^2), beta times the mean
+ * squared force component error ((eV/Angstrom)^2), and an L2 penalty.
+ * E^ = sum_i NN_{Z_i}(x_i) / conv_energy + sum_i ref_energy(Z_i), with the
+ * reference energies fitted first by least squares (pesx_fit_ref_energies)
+ * and conv_energy chosen so the networks see energies of order 1. */
+#ifndef PESX_FIT_H
+#define PESX_FIT_H
+
+#include <stddef.h>
+#include <pesx/util.h>
+#include <pesx/structure.h>
+#include <pesx/descriptor.h>
+#include <pesx/nn.h>
+#include <pesx/io_potential.h>
+#include <pesx/io_dataset.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- model ---------------------------------------------------------------- */
+
+typedef struct {
+    size_t n_elem, n_members;
+    int z[PESX_MAX_Z];          /* atomic number of element index e          */
+    pesx_descriptor *desc;
+    double **factor, **offset;  /* [e][k]: x = factor G + offset             */
+    pesx_nn **net;              /* [m * n_elem + e]                          */
+    size_t n_weights;           /* per member, all elements                  */
+    size_t *w_start;            /* [e]: element e's weights in a member's flat
+                                   vector (elements in order)                */
+    double *ref_energy;         /* [e] eV                                    */
+    double conv_energy;         /* network output units per eV               */
+} pesx_fit_model;
+
+/* From a potential file holding elements, SFs (and possibly networks and
+ * weights).  Scaling statistics of the SFs must be set (finite) unless
+ * STATS_LATER is 1: then scaling is identity until pesx_fit_model_set_scaling.
+ * Networks are built when the file has architectures (n_sizes >= 2). */
+int pesx_fit_model_init(pesx_fit_model *m, const pesx_potential_file *pf, int stats_later);
+void pesx_fit_model_release(pesx_fit_model *m);
+/* Recompute factor/offset from the statistics in PF (mode, smin, smax). */
+int pesx_fit_model_set_scaling(pesx_fit_model *m, const pesx_potential_file *pf);
+/* Give every element the architecture n_sf, HIDDEN[0..n_hidden-1], 1 with
+ * activation ACT on hidden layers and linear output, for N_MEMBERS members,
+ * and initialise weights (Nguyen-Widrow, member m seeded SEED + m). */
+int pesx_fit_model_set_networks(pesx_fit_model *m, size_t n_members, size_t n_hidden,
+                                const size_t *hidden, const char *act, unsigned long long seed);
+/* Member M's flat weights (element blocks in order) out of / into the nets. */
+void pesx_fit_model_get_weights(const pesx_fit_model *m, size_t member, double *w);
+void pesx_fit_model_put_weights(pesx_fit_model *m, size_t member, const double *w);
+/* Copy architecture, weights, reference energies and conv_energy into PF
+ * (whose elements and SFs must match the model's), replacing its networks. */
+int pesx_fit_model_to_file(const pesx_fit_model *m, pesx_potential_file *pf);
+
+/* ---- precomputed training data ------------------------------------------------ */
+
+typedef struct pesx_fit_set pesx_fit_set;
+
+/* Raw symmetry functions and their Jacobians of every structure of DS
+ * (which must outlive the set; it keeps pointers to its forces).  Every
+ * element of DS must be in the model.  OpenMP over structures.  PROGRESS
+ * (may be NULL) is called with the number of structures done so far from
+ * the calling thread, occasionally. */
+pesx_fit_set *pesx_fit_set_alloc(const pesx_fit_model *m, const pesx_dataset *ds,
+                                 void (*progress)(size_t done, void *ctx), void *ctx);
+void pesx_fit_set_free(pesx_fit_set *s);
+size_t pesx_fit_set_size(const pesx_fit_set *s);
+/* Scaling statistics (gmin, gmax, gmean, gsigma, train_min, train_max of
+ * every SF) of the structures IDX[0..n-1] into PF. */
+int pesx_fit_set_statistics(const pesx_fit_set *s, const size_t *idx, size_t n,
+                            pesx_potential_file *pf);
+/* Apply the model's scaling to the stored G and Jacobians (once; later
+ * calls with another scaling recompute from the raw values). */
+int pesx_fit_set_scale(pesx_fit_set *s, const pesx_fit_model *m);
+
+/* Per-element reference energies by least squares, E_s ~ sum_Z N_{s,Z} e_Z
+ * over structures IDX (minimum-norm solution when compositions do not
+ * determine them, e.g. one composition only), into m->ref_energy; sets
+ * m->conv_energy = 1 / (standard deviation of the remaining energy per
+ * atom) (1 when that is 0). */
+int pesx_fit_ref_energies(pesx_fit_model *m, const pesx_fit_set *s, const size_t *idx,
+                          size_t n);
+
+/* ---- loss ------------------------------------------------------------------------- */
+
+typedef struct {
+    double force_weight;  /* beta                                            */
+    double l2;            /* lambda                                          */
+    int use_forces;       /* 0: energies only (faster)                       */
+} pesx_fit_loss_params;
+
+/* Errors of a model over a list of structures. */
+typedef struct {
+    size_t n_struct, n_force;     /* structures, force components           */
+    double e_sse, e_sae, e_max;   /* (dE/N)^2 sum, |dE/N| sum, max |dE/N|; eV/atom */
+    size_t e_max_at;              /* structure index of e_max               */
+    double f_sse, f_sae, f_max;   /* force components, eV/Angstrom          */
+    size_t f_max_at;
+} pesx_fit_errors;
+
+double pesx_fit_errors_rmse_e(const pesx_fit_errors *e);
+double pesx_fit_errors_rmse_f(const pesx_fit_errors *e);
+
+/* Loss of member MEMBER over structures IDX[0..n-1] with the weights W
+ * (length m->n_weights; copied into the member's nets first), and, when
+ * GRAD is not NULL, its gradient.  ERR (may be NULL) gets the errors.
+ * OpenMP over structures (results independent of the schedule for a given
+ * number of threads). */
+int pesx_fit_loss(pesx_fit_model *m, size_t member, pesx_fit_set *s, const size_t *idx,
+                  size_t n, const pesx_fit_loss_params *p, const double *w, double *loss,
+                  double *grad, pesx_fit_errors *err);
+
+/* Predictions of member MEMBER (or of the committee mean when MEMBER ==
+ * (size_t)-1) for structure K: total energy (eV) and forces (3n, may be
+ * NULL). */
+int pesx_fit_predict(pesx_fit_model *m, size_t member, pesx_fit_set *s, size_t k,
+                     double *energy, double *forces);
+/* Reference data of structure K: atoms, total energy, forces (3n). */
+void pesx_fit_set_reference(const pesx_fit_set *s, size_t k, size_t *n_atoms, double *energy,
+                            const double **forces);
+
+/* ---- training --------------------------------------------------------------------- */
+
+enum { PESX_FIT_ADAM = 0, PESX_FIT_LBFGS = 1 };
+
+/* "adam", "lbfgs"; -1 when unknown. */
+int pesx_fit_optimizer_lookup(const char *name);
+const char *pesx_fit_optimizer_name(int opt);
+
+typedef struct {
+    size_t epoch;
+    double seconds;              /* since training of this member started   */
+    pesx_fit_errors train, val;  /* val.n_struct = 0 when no validation set */
+    double loss;
+} pesx_fit_epoch;
+
+typedef struct {
+    int optimizer;               /* PESX_FIT_ADAM                            */
+    size_t epochs;               /* maximum epochs (L-BFGS: iterations)      */
+    size_t batch;                /* Adam mini-batch, structures              */
+    double lr;                   /* Adam learning rate                       */
+    double lr_final;             /* Adam: learning rate decays geometrically
+                                    to this by the last epoch (0: constant)  */
+    size_t patience;             /* stop after this many epochs without a
+                                    better validation error (0: never)       */
+    size_t lbfgs_m;              /* L-BFGS history                           */
+    unsigned long long seed;
+    pesx_fit_loss_params loss;
+    /* called after every epoch (may be NULL); nonzero return stops
+     * training (the best weights are kept) */
+    int (*on_epoch)(const pesx_fit_epoch *ep, size_t member, void *ctx);
+    void *ctx;
+} pesx_fit_options;
+
+void pesx_fit_options_default(pesx_fit_options *o);
+
+/* The validation score early stopping minimises: RMSE_E (eV/atom) +
+ * RMSE_F (eV/Angstrom) * sqrt(beta) (energies only without forces). */
+double pesx_fit_score(const pesx_fit_errors *e, const pesx_fit_loss_params *p);
+
+/* Train member MEMBER on TRAIN[0..n_train-1], early stopping on
+ * VAL[0..n_val-1] (n_val = 0: keep the last weights).  Starts from the
+ * member's current weights.  *EPOCHS_DONE (may be NULL) and *BEST_EPOCH
+ * (may be NULL) report what happened.  Returns PESX_OK also when stopped
+ * by on_epoch. */
+int pesx_fit_train(pesx_fit_model *m, size_t member, pesx_fit_set *s, const size_t *train,
+                   size_t n_train, const size_t *val, size_t n_val, const pesx_fit_options *o,
+                   size_t *epochs_done, size_t *best_epoch);
+
+/* Random split of 0..n-1 into test, validation and training lists (sizes
+ * round(n f_test), round(n f_val), rest), reproducible from SEED.  The
+ * caller frees *out (one block: train, then val, then test). */
+int pesx_fit_split(size_t n, double f_val, double f_test, unsigned long long seed,
+                   size_t **out, size_t *n_train, size_t *n_val, size_t *n_test);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
