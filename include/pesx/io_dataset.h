@@ -78,7 +78,7 @@ typedef struct {
     int elements[PESX_MAX_Z]; /* ascending atomic numbers                 */
     size_t count[PESX_MAX_Z]; /* atoms per element                        */
     char file[512];           /* where it was read from ("" if built)    */
-    size_t cap;               /* private: allocated structures            */
+    size_t cap, force_cap;    /* private: allocated structures, atoms     */
 } pesx_dataset;
 
 void pesx_dataset_init(pesx_dataset *ds);

@@ -44,3 +44,15 @@ tests_check_io_potential_CFLAGS = $(TEST_CFLAGS)
 tests_check_io_potential_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/data/potential
 # (its format is documented in man/pesx-potential.5, listed by src/potential/local.mk)
+
+# ---- training data sets (fit, issue 4): data.xml streaming reader/writer,
+# extended XYZ and n2p2 input.data as data sets ----
+src_libpesx_a_SOURCES += include/pesx/io_dataset.h src/io/dataset_impl.h src/io/dataset.c \
+	src/io/dataset_xml_read.c src/io/dataset_xml_write.c src/io/dataset_formats.c \
+	src/io/dataset_xyz.c src/io/dataset_n2p2.c
+check_PROGRAMS += tests/check_dataset
+TESTS += tests/check_dataset
+tests_check_dataset_SOURCES = tests/check_dataset.c $(TESTUTIL)
+tests_check_dataset_CFLAGS = $(TEST_CFLAGS)
+tests_check_dataset_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/data/dataset
