@@ -321,6 +321,45 @@ START_TEST(test_committee)
 }
 END_TEST
 
+/* n2p2 directory -> potential.xml -> bpnn: the same numbers as the
+ * directory itself (the committee test above covers n_members > 1). */
+START_TEST(test_potential_xml_round_trip)
+{
+    char dir[4096], xml[256], spec[4400];
+    pesx_potential_file pf;
+    pesx_potential *p1, *p2;
+    pesx_atoms *a;
+    pesx_potential_result r1, r2;
+    tu_shared_path(dir, sizeof dir, "ref/n2p2/Cu2S_PBE");
+    pesx_potential_file_init(&pf);
+    ck_assert_int_eq(pesx_n2p2_read(dir, 1.0, 1.0, &pf, NULL), 0);
+    snprintf(xml, sizeof xml, "/tmp/pesx-bpnn-test-%d.xml", (int)getpid());
+    ck_assert_msg(pesx_potential_file_write(xml, &pf) == 0, "%s", pesx_error_last()->msg);
+    pesx_potential_file_release(&pf);
+    snprintf(spec, sizeof spec, "n2p2:%s", dir);
+    p1 = pesx_potential_open(spec);
+    p2 = pesx_potential_open(xml);
+    ck_assert_msg(p1 && p2, "%s", pesx_error_last()->msg);
+    tu_shared_path(dir, sizeof dir, "ref/n2p2/Cu2S_PBE/conf2_pbc144/input.data");
+    ck_assert_int_eq(pesx_n2p2_read_structure(dir, 1.0, 1.0, &a, NULL, NULL), 0);
+    memset(&r1, 0, sizeof r1);
+    memset(&r2, 0, sizeof r2);
+    r1.forces = calloc(3 * a->n, sizeof(double));
+    r2.forces = calloc(3 * a->n, sizeof(double));
+    ck_assert_int_eq(pesx_potential_eval(p1, a, &r1), 0);
+    ck_assert_int_eq(pesx_potential_eval(p2, a, &r2), 0);
+    ck_assert(r1.energy == r2.energy);
+    for (size_t q = 0; q < 3 * a->n; q++)
+        ck_assert(r1.forces[q] == r2.forces[q]);
+    free(r1.forces);
+    free(r2.forces);
+    pesx_atoms_free(a);
+    pesx_potential_free(p1);
+    pesx_potential_free(p2);
+    unlink(xml);
+}
+END_TEST
+
 /* ---- bad n2p2 input -------------------------------------------------------- */
 
 static char tmpdir[256];
@@ -548,6 +587,7 @@ int main(void)
     tcase_add_loop_test(tc, test_reference, 0, (int)N_CASES);
     tcase_add_test(tc, test_small_box_fd);
     tcase_add_test(tc, test_committee);
+    tcase_add_test(tc, test_potential_xml_round_trip);
     tcase_add_test(tc, test_bad_n2p2);
     suite_add_tcase(s, tc);
     return tu_run_suite(s);

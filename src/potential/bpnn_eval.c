@@ -142,7 +142,7 @@ int pesx_bpnn_evaluate(pesx_bpnn *b, const pesx_atoms *a, pesx_potential_result 
             pesx_bpnn_thread *h = &b->th[tid < nthr ? tid : 0];
             int my = PESX_OK;
 #ifdef _OPENMP
-#pragma omp for schedule(dynamic, 8)
+#pragma omp for schedule(static, 8) /* deterministic: same threads, same sums */
 #endif
             for (size_t i = 0; i < n; i++) {
                 unsigned char ex = 0;
