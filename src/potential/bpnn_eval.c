@@ -64,7 +64,10 @@ static int reserve(pesx_bpnn *b, size_t n)
 }
 
 /* One atom: SFs, scaling, networks, contraction.  Returns a status; sets
- * *extrapolating. */
+ * *extrapolating when a raw SF lies outside the training range stored in
+ * the potential [train_min, train_max], beyond a tolerance of 1e-10 of the
+ * range (plus 1e-13), so that rounding in a replicated supercell does not
+ * raise spurious flags (n2p2 uses an absolute 1000 eps). */
 static int atom(pesx_bpnn *b, const pesx_atoms *a, size_t i, pesx_bpnn_thread *h, int want_grad,
                 unsigned char *extrapolating)
 {
