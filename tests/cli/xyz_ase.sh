@@ -131,3 +131,64 @@ for v, a in enumerate(frames):
         assert not a.constraints and 'forces' not in a.calc.results
 print('pesx -> ASE: exact')
 EOF
+
+# ---- 3. the project's shared structures and data sets, through pesx --------
+shared="${PESX_SHARED:-}"
+if test -z "$shared" || ! test -d "$shared"; then
+    echo "xyz_ase.sh: PESX_SHARED not found, shared files not checked"
+    exit 0
+fi
+find "$shared/data" "$shared/ref/optbench" \( -name '*.xyz' -o -name '*.extxyz' \) 2>/dev/null |
+    sort > shared.list
+test -s shared.list || { echo "xyz_ase.sh: no XYZ files under $shared"; exit 0; }
+k=0
+while read -r f; do
+    k=$((k + 1))
+    "$copy" "$f" "shared_$k.xyz" || exit 1
+done < shared.list
+"$PY" - <<'EOF' || exit 1
+import numpy as np
+from ase.io import read
+
+def fixed_set(a):
+    idx = set()
+    for c in a.constraints:
+        idx |= set(c.index.tolist())
+    if 'fixed' in a.arrays:  # OptBench's fixed:I:1 becomes move_mask in pesx
+        idx |= set(np.nonzero(a.arrays['fixed'])[0].tolist())
+    return idx
+
+files = [l.strip() for l in open('shared.list')]
+total = 0
+for k, name in enumerate(files, 1):
+    with open(name) as fh:
+        fh.readline()
+        plain = '=' not in fh.readline()
+    a_all = read(name, ':')
+    b_all = read('shared_%d.xyz' % k, ':')
+    assert len(a_all) == len(b_all), (name, len(a_all), len(b_all))
+    for i, (a, b) in enumerate(zip(a_all, b_all)):
+        tag = '%s frame %d' % (name, i)
+        assert np.array_equal(a.numbers, b.numbers), tag
+        assert np.array_equal(a.positions, b.positions), tag + ' positions'
+        assert np.array_equal(a.cell[:], b.cell[:]), tag + ' cell'
+        assert np.array_equal(a.pbc, b.pbc), tag + ' pbc'
+        assert fixed_set(a) == fixed_set(b), tag + ' frozen atoms'
+        if plain:
+            continue
+        ra = a.calc.results if a.calc else {}
+        rb = b.calc.results if b.calc else {}
+        assert ra.get('energy') == rb.get('energy'), (tag, ra.get('energy'), rb.get('energy'))
+        assert ('forces' in ra) == ('forces' in rb), tag + ' forces'
+        if 'forces' in ra:
+            assert np.array_equal(ra['forces'], rb['forces']), tag + ' forces'
+        for key in set(a.info) | set(b.info):
+            va, vb = a.info.get(key), b.info.get(key)
+            same = np.array_equal(va, vb) if isinstance(va, np.ndarray) else va == vb
+            assert same, (tag, key, va, vb)
+        for key in set(a.arrays) - {'numbers', 'positions', 'fixed'}:
+            assert np.array_equal(a.arrays[key], b.arrays[key]), (tag, key)
+        total += 1
+print('shared files: %d files, %d extended frames identical in ASE after pesx'
+      % (len(files), total))
+EOF
