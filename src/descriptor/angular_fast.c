@@ -632,3 +632,44 @@ CLONES int pesx_ang_fast_gradient(const pesx_descriptor *d, const pesx_elplan *p
     }
     return PESX_OK;
 }
+
+/* ---- per-neighbour tables for compute.c ---------------------------------- */
+
+INLINE void cut_table_k(const int ct, const pesx_cutoff *c, size_t n, const double *r,
+                        double *fc, double *dfc)
+{
+    SIMD
+    for (size_t m = 0; m < n; m++) {
+        double d, f = cut_v(ct, c, r[m], &d);
+        fc[m] = f;
+        dfc[m] = d;
+    }
+}
+
+CLONES void pesx_fast_cutoff_table(const pesx_cutoff *c, size_t n, const double *r, double *fc,
+                                   double *dfc)
+{
+    switch (c->type) {
+    case PESX_CUTOFF_TANH3: cut_table_k(PESX_CUTOFF_TANH3, c, n, r, fc, dfc); break;
+    case PESX_CUTOFF_TANH3N: cut_table_k(PESX_CUTOFF_TANH3N, c, n, r, fc, dfc); break;
+    case PESX_CUTOFF_HARD: cut_table_k(PESX_CUTOFF_HARD, c, n, r, fc, dfc); break;
+    case PESX_CUTOFF_POLY1: cut_table_k(PESX_CUTOFF_POLY1, c, n, r, fc, dfc); break;
+    case PESX_CUTOFF_POLY2: cut_table_k(PESX_CUTOFF_POLY2, c, n, r, fc, dfc); break;
+    case PESX_CUTOFF_POLY3: cut_table_k(PESX_CUTOFF_POLY3, c, n, r, fc, dfc); break;
+    case PESX_CUTOFF_POLY4: cut_table_k(PESX_CUTOFF_POLY4, c, n, r, fc, dfc); break;
+    default: cut_table_k(-1, c, n, r, fc, dfc); break;
+    }
+}
+
+CLONES void pesx_fast_exp_table(size_t n, const double *r, const int *el,
+                                unsigned long long emask, double rc, double eta, double rs,
+                                const double *fc, const double *dfc, double *R, double *dR)
+{
+    SIMD
+    for (size_t m = 0; m < n; m++) {
+        double t = r[m] - rs, e = pesx_exp(-eta * t * t);
+        int in = ((emask >> el[m]) & 1ULL) && r[m] < rc;
+        R[m] = in ? e * fc[m] : 0.0;
+        dR[m] = in ? e * (dfc[m] - 2.0 * eta * t * fc[m]) : 0.0;
+    }
+}

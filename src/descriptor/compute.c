@@ -245,8 +245,11 @@ int pesx_descriptor_atom_values(const pesx_descriptor *d, const pesx_atoms *a,
     for (size_t s = 0; s < d->n_slots; s++) {
         const pesx_cutoff *c = &d->slot_cut[s];
         double *fc = ws->fc + s * cap, *dfc = ws->dfc + s * cap;
-        for (size_t m = 0; m < n; m++)
-            fc[m] = pesx_cutoff_fast(c, ws->r[m], &dfc[m]);
+        if (d->reference_kernels)
+            for (size_t m = 0; m < n; m++)
+                fc[m] = pesx_cutoff_fast(c, ws->r[m], &dfc[m]);
+        else
+            pesx_fast_cutoff_table(c, n, ws->r, fc, dfc);
     }
     /* radial functions of every neighbour that needs them */
     for (size_t f = 0; f < p->n_rf; f++) {
@@ -254,6 +257,11 @@ int pesx_descriptor_atom_values(const pesx_descriptor *d, const pesx_atoms *a,
         double *R = ws->R + f * cap, *dR = ws->dR + f * cap;
         const double *fc = rf->slot >= 0 ? ws->fc + (size_t)rf->slot * cap : NULL;
         const double *dfc = rf->slot >= 0 ? ws->dfc + (size_t)rf->slot * cap : NULL;
+        if (rf->kind == RF_EXP && !d->reference_kernels) {
+            pesx_fast_exp_table(n, ws->r, ws->el, rf->emask, rf->rc, rf->eta, rf->rs, fc, dfc, R,
+                                dR);
+            continue;
+        }
         for (size_t m = 0; m < n; m++) {
             if (!((rf->emask >> ws->el[m]) & 1ULL) || !(ws->r[m] < rf->rc)) {
                 R[m] = dR[m] = 0.0;

@@ -156,6 +156,15 @@ typedef struct pesx_fgroup {
     size_t o_th, o_rjk, o_R, o_dR, o_k; /* pair array offsets, in units of P */
 } pesx_fgroup;
 
+/* Vectorised per-neighbour tables: f_c and f_c' of cutoff C at N
+ * distances; exp(-eta (r - rs)^2) f_c and its derivative where the
+ * neighbour's element is in EMASK and r < rc (0 elsewhere). */
+void pesx_fast_cutoff_table(const pesx_cutoff *c, size_t n, const double *r, double *fc,
+                            double *dfc);
+void pesx_fast_exp_table(size_t n, const double *r, const int *el, unsigned long long emask,
+                         double rc, double eta, double rs, const double *fc,
+                         const double *dfc, double *R, double *dR);
+
 int pesx_ang_fast_values(const pesx_descriptor *d, const pesx_elplan *p,
                          const pesx_angroup *g, size_t gi, double *G,
                          pesx_descriptor_workspace *ws);
