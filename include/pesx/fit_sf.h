@@ -50,13 +50,13 @@ typedef struct {
     char cutoff_type[32];       /* descriptor cutoff name ("poly2")          */
     double cutoff_alpha;        /* inner fraction (0)                        */
     int radial_mode;            /* PESX_FIT_RADIAL_SHIFT                     */
-    size_t n_radial;            /* radial functions per element pair (8)    */
+    size_t n_radial;            /* radial functions per element pair (6)    */
     char angular_type[8];       /* "9" wide (default) or "3" narrow          */
     size_t n_angular_eta;       /* eta values per angular pair (2)          */
     double zeta[PESX_FIT_MAX_ZETA]; /* zeta list (1 2 4 16)                 */
     size_t n_zeta;
     double r_inner;             /* NAN: from the data (per pair)             */
-    double max_corr;            /* drop |corr| above this (0.995)           */
+    double max_corr;            /* drop |corr| above this (0.99)            */
     char scaling_mode[32];      /* "scale" (descriptor scaling names)        */
     double smin, smax;          /* target range (-1, 1)                      */
     size_t max_sf_per_element;  /* 0 = no limit; else keep the first kept N  */

@@ -8,3 +8,12 @@ TESTS += tests/check_fit
 tests_check_fit_SOURCES = tests/check_fit.c $(TESTUTIL)
 tests_check_fit_CFLAGS = $(TEST_CFLAGS)
 tests_check_fit_LDADD = $(TEST_LDADD)
+
+# data (symmetry functions for a fit: generation, selection, scaling statistics, --sf)
+src_libpesx_a_SOURCES += include/pesx/fit_sf.h src/fit/sf_impl.h src/fit/sfdesc.c \
+	src/fit/sfgen.c src/fit/scaling.c
+check_PROGRAMS += tests/check_fit_sf
+TESTS += tests/check_fit_sf
+tests_check_fit_sf_SOURCES = tests/check_fit_sf.c $(TESTUTIL)
+tests_check_fit_sf_CFLAGS = $(TEST_CFLAGS)
+tests_check_fit_sf_LDADD = $(TEST_LDADD)
