@@ -38,8 +38,20 @@ typedef struct {
     size_t rot_max;         /* trial rotations per translation step (4)               */
     double rot_angle;       /* stop rotating when the estimated angle is below, rad (5 deg) */
     size_t rot_memory;      /* rotation L-BFGS history (4)                             */
-    const pesx_minimizer_type *translator; /* NULL = L-BFGS                            */
-    pesx_minimizer_params mp;              /* translation: max_step 0.2 A, memory 25    */
+    /* Adaptive rotation skipping: after a rotation phase that needed no
+     * trial rotation (the mode was already within rot_angle) with negative
+     * curvature, the next 1, 2, 4, ... up to rot_skip_max translation steps
+     * reuse the mode without evaluating the image (one force call per step
+     * instead of two); any phase that rotates resets the count.  0 = off
+     * (8). */
+    size_t rot_skip_max;
+    /* Translation.  NULL (default): L-BFGS whose history holds true
+     * gradient differences, reflected by the current mode at every step
+     * (Kastner & Sherwood 2008), so rotations do not spoil it.  Otherwise
+     * any registered minimizer, stepping through the opt module's ask/tell
+     * API on the modified gradient (its history mixes old modes). */
+    const pesx_minimizer_type *translator;
+    pesx_minimizer_params mp;  /* max_step 0.2 A, memory 25, h0 (0 = 1/70 A^2/eV) */
     double fnorm;           /* converged when |dE/dx| (2-norm, free) is below, eV/A (1e-3) */
     double fmax;            /* and the largest per-atom force below, eV/A; <= 0 off (0) */
     size_t max_steps;       /* translation steps (1000)                                */

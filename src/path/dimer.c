@@ -9,6 +9,13 @@
 #include <pesx/path_dimer.h>
 #include "path/dimer_impl.h"
 
+/* Whether a rotation is worth a force call is judged from the Fourier
+ * amplitude of the previous fit (the curvature gap across the mode), capped
+ * at GAP_CAP times |C|: the gap seen along one rotation plane may be larger
+ * than along the next.  8 keeps every test surface (LJ7 with its nearly
+ * degenerate modes among them) on first-order saddles while saving most
+ * trial rotations on the Pt heptamer. */
+#define GAP_CAP 8.0
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
@@ -21,9 +28,11 @@ void pesx_dimer_params_default(pesx_dimer_params *p)
     p->rot_max = 4;
     p->rot_angle = 5.0 * M_PI / 180.0;
     p->rot_memory = 4;
+    p->rot_skip_max = 8;
     p->translator = NULL;
     pesx_minimizer_params_default(&p->mp);
     p->mp.max_step = 0.2;
+    p->mp.memory = 25;
     p->fnorm = 1e-3;
     p->fmax = 0.0;
     p->max_steps = 1000;
@@ -54,6 +63,7 @@ typedef struct {
     double *s, *y, *rho, *alpha;
     size_t m, count, head;
     double e0;
+    double a1_last;     /* Fourier amplitude of the last rotation fit, or 0 */
     size_t rotations;
 } dimer_ws;
 
@@ -261,7 +271,18 @@ static int rotate(dimer_ws *w, const double *x0, double *mode, size_t rot_max, d
             w->theta[i] = w->d[i] / dnorm;
         double b1 = dimer_dot(n, w->theta, w->hn); /* dC/dphi / 2 */
         double phi1 = -0.5 * atan(b1 / (fabs(*C) + 1e-300));
-        if (fabs(phi1) < w->p->rot_angle)
+        /* Is a rotation worth a force call?  With the Fourier amplitude a1
+         * of the last fit (the curvature across the mode changes slowly) the
+         * angle of the minimum is known without one; Kastner & Sherwood's
+         * estimate with |C| in its place is used until a fit exists. */
+        double phi_est = phi1;
+        if (w->a1_last < 0) {
+            double a1 = fmax(w->a1_last, -GAP_CAP * fabs(*C));
+            phi_est = 0.5 * atan2(b1, a1) - 0.5 * M_PI;
+            if (phi_est <= -0.5 * M_PI)
+                phi_est += M_PI;
+        }
+        if (fabs(phi_est) < w->p->rot_angle)
             break;
         /* trial rotation */
         double c1 = cos(phi1), s1 = sin(phi1);
@@ -280,6 +301,7 @@ static int rotate(dimer_ws *w, const double *x0, double *mode, size_t rot_max, d
         /* a1 cos 2phi + b1 sin 2phi = R cos(2phi - delta): its minimum is at
          * phi = delta/2 + pi/2, taken modulo pi (phi and phi - pi are the same
          * line) into (-pi/2, pi/2] */
+        w->a1_last = a1 < 0 ? a1 : 0.0;
         double phim = 0.5 * atan2(b1, a1) - 0.5 * M_PI;
         if (phim <= -0.5 * M_PI)
             phim += M_PI;
@@ -358,13 +380,27 @@ int pesx_dimer_search(pesx_objective *o, const pesx_dimer_params *p, double *x,
     if (st)
         return st;
     size_t n = o->n, calls0 = o->calls;
-    const pesx_minimizer_type *T = p->translator ? p->translator : &pesx_minimizer_lbfgs;
-    pesx_minimizer *mz = pesx_minimizer_alloc(T, n, &p->mp);
+    /* translation: a registered minimizer through the opt API on the
+     * modified gradient, or (translator NULL) the mode-aware L-BFGS */
+    pesx_minimizer *mz = NULL;
+    dimer_tlbfgs tl;
+    int have_tl = 0;
     double *gm = calloc(n ? n : 1, sizeof *gm);
     double *dx = calloc(n ? n : 1, sizeof *dx);
-    if (!mz || !gm || !dx) {
-        st = mz ? pesx_error_set(PESX_ENOMEM, "", 0, "dimer: out of memory") : PESX_ENOMEM;
+    if (!gm || !dx) {
+        st = pesx_error_set(PESX_ENOMEM, "", 0, "dimer: out of memory");
         goto done;
+    }
+    if (p->translator) {
+        if (!(mz = pesx_minimizer_alloc(p->translator, n, &p->mp))) {
+            st = pesx_error_last()->code ? pesx_error_last()->code : PESX_ENOMEM;
+            goto done;
+        }
+    } else {
+        if ((st = dimer_tlbfgs_init(&tl, n, p->mp.memory,
+                                    p->mp.h0 > 0 ? p->mp.h0 : 1.0 / 70.0)))
+            goto done;
+        have_tl = 1;
     }
     set_basis(&w, x);
     if (normalise(&w, mode)) {
@@ -376,6 +412,8 @@ int pesx_dimer_search(pesx_objective *o, const pesx_dimer_params *p, double *x,
     if (st)
         goto done;
     int prev_positive = -1;
+    size_t skip = 0, skip_left = 0;
+    double C_last = 0.0;
     for (size_t step = 0;; step++) {
         double C;
         int stopped = 0;
@@ -386,9 +424,24 @@ int pesx_dimer_search(pesx_objective *o, const pesx_dimer_params *p, double *x,
             goto done;
         }
         double fnorm = pesx_objective_fnorm(o, w.g0), fmax = fmax_of(o, w.g0);
-        st = rotate(&w, x, mode, p->rot_max, &C, NULL, NULL, &stopped);
-        if (st)
-            goto done;
+        if (skip_left > 0) {
+            /* the mode has been stable: keep it (and its curvature) for
+             * this step, one force call instead of two */
+            skip_left--;
+            C = C_last;
+        } else {
+            size_t r0 = w.rotations;
+            st = rotate(&w, x, mode, p->rot_max, &C, NULL, NULL, &stopped);
+            if (st)
+                goto done;
+            if (w.rotations == r0 && C < 0)
+                skip = skip ? (2 * skip < p->rot_skip_max ? 2 * skip : p->rot_skip_max)
+                            : (p->rot_skip_max ? 1 : 0);
+            else
+                skip = 0;
+            skip_left = skip;
+            C_last = C;
+        }
         res->steps = step;
         res->energy = w.e0;
         res->curvature = C;
@@ -417,14 +470,35 @@ int pesx_dimer_search(pesx_objective *o, const pesx_dimer_params *p, double *x,
             goto done;
         }
         double gpar = dimer_dot(n, w.g0, mode);
+        if (have_tl)
+            dimer_tlbfgs_push(&tl, x, w.g0);
         if (C < 0) {
-            if (prev_positive == 1)
-                pesx_minimizer_reset(mz);
             for (size_t i = 0; i < n; i++)
                 gm[i] = w.g0[i] - 2.0 * gpar * mode[i];
-            st = pesx_minimizer_step(mz, x, gm, -w.e0, o->frozen, o->group ? o->group : 3, dx);
-            if (st)
-                goto done;
+            if (have_tl) {
+                dimer_tlbfgs_direction(&tl, gm, mode, dx);
+                if (o->frozen)
+                    for (size_t i = 0; i < n; i++)
+                        if (o->frozen[i])
+                            dx[i] = 0.0;
+                double big = 0.0;
+                if (o->group == 3)
+                    big = dimer_atom_max(n, dx);
+                else
+                    for (size_t i = 0; i < n; i++)
+                        if (fabs(dx[i]) > big)
+                            big = fabs(dx[i]);
+                if (p->mp.max_step > 0 && big > p->mp.max_step)
+                    for (size_t i = 0; i < n; i++)
+                        dx[i] *= p->mp.max_step / big;
+            } else {
+                if (prev_positive == 1)
+                    pesx_minimizer_reset(mz);
+                st = pesx_minimizer_step(mz, x, gm, w.e0, o->frozen, o->group ? o->group : 3,
+                                         dx);
+                if (st)
+                    goto done;
+            }
             prev_positive = 0;
         } else {
             /* convex region: a fixed uphill step along the mode (Henkelman &
@@ -440,7 +514,8 @@ int pesx_dimer_search(pesx_objective *o, const pesx_dimer_params *p, double *x,
             double len = 0.5 * p->mp.max_step / am;
             for (size_t i = 0; i < n; i++)
                 dx[i] = sgn * len * mode[i];
-            pesx_minimizer_reset(mz);
+            if (mz)
+                pesx_minimizer_reset(mz);
             prev_positive = 1;
         }
         for (size_t i = 0; i < n; i++)
@@ -456,6 +531,8 @@ done:
     free(gm);
     free(dx);
     pesx_minimizer_free(mz);
+    if (have_tl)
+        dimer_tlbfgs_release(&tl);
     ws_free(&w);
     return st;
 }

@@ -19,4 +19,21 @@ double dimer_norm(size_t n, const double *a);
 /* Largest per-atom (3-group) norm of v. */
 double dimer_atom_max(size_t n, const double *v);
 
+/* The dimer's translation L-BFGS with a mode-aware history
+ * (src/path/dimer_translate.c). */
+typedef struct {
+    size_t n, m, count, head;
+    double *s, *y, *yt, *rho, *alpha, *xp, *gp;
+    int have_prev;
+    double h0_init;
+} dimer_tlbfgs;
+
+int dimer_tlbfgs_init(dimer_tlbfgs *t, size_t n, size_t m, double h0);
+void dimer_tlbfgs_release(dimer_tlbfgs *t);
+void dimer_tlbfgs_reset(dimer_tlbfgs *t);
+/* Record the true gradient G at X (pairs with the previous point). */
+void dimer_tlbfgs_push(dimer_tlbfgs *t, const double *x, const double *g);
+/* D = -H' GM: GM the modified gradient, H' from the pairs reflected by MODE. */
+void dimer_tlbfgs_direction(dimer_tlbfgs *t, const double *gm, const double *mode, double *d);
+
 #endif

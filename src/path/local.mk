@@ -20,6 +20,7 @@ EXTRA_DIST += tests/cli/neb.sh tests/bench/bench_neb_pt.sh
 
 # dimer (issue 6): dimer saddle search, Hessian, frequencies, HTST
 src_libpesx_a_SOURCES += src/path/dimer.c src/path/dimer_project.c src/path/dimer_connect.c \
+	src/path/dimer_translate.c \
 	src/path/dimer_impl.h src/path/hessian.c src/path/vib.c src/path/htst.c \
 	include/pesx/path_dimer.h include/pesx/path_vib.h
 check_PROGRAMS += tests/check_dimer
@@ -32,3 +33,7 @@ pesx_SOURCES += src/cmd/saddle.c src/cmd/vib.c src/cmd/vib_common.c src/cmd/vib_
 dist_man_MANS += man/pesx-saddle.1 man/pesx-vib.1
 TESTS += tests/cli/saddle.sh tests/cli/vib.sh
 EXTRA_DIST += tests/cli/saddle.sh tests/cli/vib.sh
+# OptBench Pt heptamer: double-ended saddle search (NEB then dimer) and lowest-mode search
+noinst_PROGRAMS += tests/bench/bench_saddle_pt
+tests_bench_bench_saddle_pt_SOURCES = tests/bench/bench_saddle_pt.c
+tests_bench_bench_saddle_pt_LDADD = src/libpesx.a $(PESX_LIBS)
