@@ -249,6 +249,30 @@ START_TEST(test_small_box_fd)
 }
 END_TEST
 
+/* No atoms, and one atom without neighbours (all SFs zero): well defined. */
+START_TEST(test_degenerate)
+{
+    pesx_potential *p = open_ref("H2O_RPBE-D3", 1);
+    pesx_atoms *a0 = pesx_atoms_alloc(0), *a1 = pesx_atoms_alloc(1);
+    pesx_potential_result r;
+    double f[3] = {1, 1, 1}, e1;
+    memset(&r, 0, sizeof r);
+    ck_assert_int_eq(pesx_potential_eval(p, a0, &r), 0);
+    ck_assert(r.energy == 0.0);
+    a1->z[0] = 8;
+    r.forces = f;
+    ck_assert_int_eq(pesx_potential_eval(p, a1, &r), 0);
+    ck_assert(isfinite(r.energy) && f[0] == 0.0 && f[1] == 0.0 && f[2] == 0.0);
+    e1 = r.energy;
+    a1->x[0] = 3.0; /* translation: same energy */
+    ck_assert_int_eq(pesx_potential_eval(p, a1, &r), 0);
+    ck_assert(r.energy == e1);
+    pesx_atoms_free(a0);
+    pesx_atoms_free(a1);
+    pesx_potential_free(p);
+}
+END_TEST
+
 /* A committee of two members (the water net and a perturbed copy) gives the
  * mean and the spread of the members evaluated alone. */
 START_TEST(test_committee)
@@ -586,6 +610,7 @@ int main(void)
     tcase_add_test(tc, test_sort_order);
     tcase_add_loop_test(tc, test_reference, 0, (int)N_CASES);
     tcase_add_test(tc, test_small_box_fd);
+    tcase_add_test(tc, test_degenerate);
     tcase_add_test(tc, test_committee);
     tcase_add_test(tc, test_potential_xml_round_trip);
     tcase_add_test(tc, test_bad_n2p2);
