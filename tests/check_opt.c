@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include <pesx/opt.h>
+#include "opt/opt_impl.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -471,7 +472,8 @@ START_TEST(test_muller_brown)
 }
 END_TEST
 
-static void relax_cluster(const pesx_minimizer_type *T, size_t n, double *x, double emin)
+static void relax_cluster_params(const pesx_minimizer_type *T, const pesx_minimizer_params *mp0,
+                                 size_t n, double *x, double emin)
 {
     pesx_potential *p = pesx_potential_open(LJ_SPEC);
     pesx_atoms *a;
@@ -486,7 +488,7 @@ static void relax_cluster(const pesx_minimizer_type *T, size_t n, double *x, dou
     ck_assert_msg(p != NULL, "%s", pesx_error_last()->msg);
     a = cluster_alloc(n, x);
     ck_assert_int_eq(pesx_atoms_objective_init(&ao, &o, p, a), PESX_OK);
-    pesx_minimizer_params_default(&mp);
+    mp = *mp0;
     watch_init(&w, 3 * n, 3);
     st = pesx_minimize(&o, T, &mp, &c, x, watch_cb, &w, &r);
     ck_assert_msg(st == PESX_OK, "%s LJ%zu: %s", T->name, n, pesx_error_last()->msg);
@@ -507,6 +509,13 @@ static void relax_cluster(const pesx_minimizer_type *T, size_t n, double *x, dou
     pesx_atoms_objective_release(&ao);
     pesx_atoms_free(a);
     pesx_potential_free(p);
+}
+
+static void relax_cluster(const pesx_minimizer_type *T, size_t n, double *x, double emin)
+{
+    pesx_minimizer_params mp;
+    pesx_minimizer_params_default(&mp);
+    relax_cluster_params(T, &mp, n, x, emin);
 }
 
 START_TEST(test_lj7)
@@ -776,6 +785,207 @@ START_TEST(test_energy_check)
 }
 END_TEST
 
+/* ---- the L-BFGS preconditioner ----------------------------------------- */
+
+static void precon_params(pesx_minimizer_params *p)
+{
+    pesx_minimizer_params_default(p);
+    p->precon = 1;
+}
+
+/* Exact cases: two atoms (r_nn = their distance, so w = 1): the stretch
+ * mode is scaled by 1/(c + 2), the perpendicular and translation modes by
+ * 1/c; a frozen atom's components stay 0; periodic images count. */
+START_TEST(test_precon_exact)
+{
+    pesx_minimizer_params mp;
+    opt_precon P;
+    double x[6] = {0.3, 0.2, 0.1, 1.6, 0.2, 0.1}, z[6];
+    const double c = 0.1;
+    const double modes[3][6] = {{1, 0, 0, -1, 0, 0}, {0, 1, 0, 0, -1, 0}, {0, 0, 1, 0, 0, 1}};
+    const double scale[3] = {1.0 / (c + 2.0), 1.0 / c, 1.0 / c};
+    unsigned char fr[6] = {0, 0, 0, 1, 1, 1};
+    pesx_atoms *a;
+    precon_params(&mp);
+    ck_assert_int_eq(opt_precon_init(&P, 6, &mp), PESX_OK);
+    ck_assert_int_eq(opt_precon_build(&P, x, NULL), PESX_OK);
+    ck_assert_double_eq_tol(P.r_nn, 1.3, 1e-14);
+    for (int m = 0; m < 3; m++) {
+        ck_assert_int_eq(opt_precon_solve(&P, modes[m], z), PESX_OK);
+        for (int k = 0; k < 6; k++)
+            ck_assert_double_eq_tol(z[k], scale[m] * modes[m][k], 1e-10);
+    }
+    /* atom 1 frozen: atom 0 feels the bond (c + 1) along x, c across */
+    ck_assert_int_eq(opt_precon_build(&P, x, fr), PESX_OK);
+    ck_assert_int_eq(opt_precon_solve(&P, modes[0], z), PESX_OK);
+    ck_assert_double_eq_tol(z[0], 1.0 / (c + 1.0), 1e-10);
+    ck_assert_double_eq(z[3], 0.0);
+    ck_assert_int_eq(opt_precon_solve(&P, modes[1], z), PESX_OK);
+    ck_assert_double_eq_tol(z[1], 1.0 / c, 1e-10);
+    ck_assert_double_eq(z[4], 0.0);
+    opt_precon_release(&P);
+
+    /* a fixed r_nn of 0.2 (pair cutoff 0.4): in open space the atoms, 1.3
+     * apart, do not interact; in a periodic cell of 1.5 along x they are
+     * 0.2 apart through the boundary and do. */
+    mp.precon_r_nn = 0.2;
+    ck_assert_int_eq(opt_precon_init(&P, 6, &mp), PESX_OK);
+    ck_assert_int_eq(opt_precon_build(&P, x, NULL), PESX_OK);
+    ck_assert_int_eq(opt_precon_solve(&P, modes[0], z), PESX_OK);
+    ck_assert_double_eq_tol(z[0], 1.0 / c, 1e-10);
+    opt_precon_release(&P);
+    a = cluster_alloc(2, x);
+    a->cell[0] = 1.5, a->cell[4] = 10.0, a->cell[8] = 10.0;
+    a->has_cell = 1;
+    a->pbc[0] = a->pbc[1] = a->pbc[2] = 1;
+    mp.precon_atoms = a;
+    ck_assert_int_eq(opt_precon_init(&P, 6, &mp), PESX_OK);
+    ck_assert_int_eq(opt_precon_build(&P, x, NULL), PESX_OK);
+    ck_assert_int_eq(opt_precon_solve(&P, modes[0], z), PESX_OK);
+    ck_assert_double_eq_tol(z[0], 1.0 / (c + 2.0), 1e-10);
+    opt_precon_release(&P);
+    /* bad input */
+    ck_assert_int_eq(opt_precon_init(&P, 9, &mp), PESX_EINVAL); /* 3 atoms vs 2 */
+    opt_precon_release(&P);
+    mp.precon_atoms = NULL;
+    ck_assert_int_eq(opt_precon_init(&P, 7, &mp), PESX_EINVAL);
+    opt_precon_release(&P);
+    mp.precon_c_stab = 0.0;
+    ck_assert_int_eq(opt_precon_init(&P, 6, &mp), PESX_EINVAL);
+    opt_precon_release(&P);
+    pesx_atoms_free(a);
+}
+END_TEST
+
+/* On a cluster: P^-1 is symmetric and positive definite, a rigid
+ * translation is scaled by 1/c_stab exactly (pair terms cancel). */
+START_TEST(test_precon_spd)
+{
+    pesx_minimizer_params mp;
+    opt_precon P;
+    double x[39], u[39], v[39], pu[39], pv[39], t[39];
+    pesx_rng rng;
+    precon_params(&mp);
+    lj13_start(x, 0.2, 3);
+    pesx_rng_seed(&rng, 99);
+    for (int k = 0; k < 39; k++) {
+        u[k] = pesx_rng_normal(&rng);
+        v[k] = pesx_rng_normal(&rng);
+        t[k] = (k % 3 == 1) ? 1.0 : 0.0;
+    }
+    ck_assert_int_eq(opt_precon_init(&P, 39, &mp), PESX_OK);
+    ck_assert_int_eq(opt_precon_build(&P, x, NULL), PESX_OK);
+    ck_assert_double_gt(P.r_nn, 0.9);
+    ck_assert_double_lt(P.r_nn, 1.3);
+    ck_assert_int_eq(opt_precon_solve(&P, u, pu), PESX_OK);
+    ck_assert_int_eq(opt_precon_solve(&P, v, pv), PESX_OK);
+    ck_assert_double_eq_tol(opt_dot(39, u, pv), opt_dot(39, v, pu), 1e-9);
+    ck_assert_double_gt(opt_dot(39, u, pu), 0.0);
+    ck_assert_double_gt(opt_dot(39, v, pv), 0.0);
+    ck_assert_int_eq(opt_precon_solve(&P, t, pu), PESX_OK);
+    for (int k = 0; k < 39; k++)
+        ck_assert_double_eq_tol(pu[k], t[k] / mp.precon_c_stab, 1e-8);
+    opt_precon_release(&P);
+}
+END_TEST
+
+/* Preconditioned L-BFGS finds the LJ13 minimum, keeps frozen atoms and
+ * the step cap, and relaxes a periodic crystal with a vacancy to the same
+ * energy as plain L-BFGS. */
+START_TEST(test_precon_minimize)
+{
+    pesx_potential *p = pesx_potential_open(LJ_SPEC);
+    pesx_minimizer_params mp;
+    double x[39], x0[39];
+    pesx_atoms *a;
+    pesx_atoms_objective ao;
+    pesx_objective o;
+    pesx_converge c = {1e-6, 0.0, 5000};
+    pesx_minimize_result r;
+    watch w;
+    int st;
+    precon_params(&mp);
+    lj13_start(x, 0.08, 13);
+    relax_cluster_params(&pesx_minimizer_lbfgs, &mp, 13, x, LJ13_EMIN);
+
+    lj13_start(x, 0.15, 5);
+    memcpy(x0, x, sizeof x);
+    a = cluster_alloc(13, x);
+    a->fixed[0] = a->fixed[4] = a->fixed[9] = 1;
+    ck_assert_int_eq(pesx_atoms_objective_init(&ao, &o, p, a), PESX_OK);
+    watch_init(&w, 39, 3);
+    mp.max_step = 0.05;
+    st = pesx_minimize(&o, &pesx_minimizer_lbfgs, &mp, &c, x, watch_cb, &w, &r);
+    ck_assert_msg(st == PESX_OK, "%s", pesx_error_last()->msg);
+    for (int i = 0; i < 13; i++)
+        if (a->fixed[i])
+            for (int k = 0; k < 3; k++)
+                ck_assert_double_eq(x[3 * i + k], x0[3 * i + k]);
+    ck_assert_double_le(w.max_move, mp.max_step * (1 + 1e-12));
+    free(w.xprev);
+    pesx_atoms_objective_release(&ao);
+    pesx_atoms_free(a);
+    pesx_potential_free(p);
+}
+END_TEST
+
+START_TEST(test_precon_periodic)
+{
+    /* fcc LJ, 2x2x2 conventional cells, one atom removed, rattled */
+    const double lat = 1.5496;
+    pesx_potential *p = pesx_potential_open("lj:epsilon=1,sigma=1,rc=2.5");
+    const double basis[4][3] = {{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}};
+    pesx_atoms *a = pesx_atoms_alloc(31);
+    double e[2];
+    size_t calls[2];
+    pesx_rng rng;
+    size_t m = 0;
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_nonnull(a);
+    pesx_rng_seed(&rng, 17);
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++)
+            for (int k = 0; k < 2; k++)
+                for (int b = 0; b < 4; b++) {
+                    if (i + j + k + b == 0)
+                        continue; /* the vacancy */
+                    a->z[m] = 18;
+                    a->x[3 * m] = lat * (i + basis[b][0]) + 0.05 * pesx_rng_normal(&rng);
+                    a->x[3 * m + 1] = lat * (j + basis[b][1]) + 0.05 * pesx_rng_normal(&rng);
+                    a->x[3 * m + 2] = lat * (k + basis[b][2]) + 0.05 * pesx_rng_normal(&rng);
+                    m++;
+                }
+    ck_assert_uint_eq(m, 31);
+    a->cell[0] = a->cell[4] = a->cell[8] = 2 * lat;
+    a->has_cell = 1;
+    a->pbc[0] = a->pbc[1] = a->pbc[2] = 1;
+    for (int v = 0; v < 2; v++) {
+        pesx_atoms_objective ao;
+        pesx_objective o;
+        pesx_minimizer_params mp;
+        pesx_converge c = {1e-6, 0.0, 5000};
+        pesx_minimize_result r;
+        double x[93];
+        int st;
+        memcpy(x, a->x, sizeof x);
+        pesx_minimizer_params_default(&mp);
+        mp.precon = v;
+        mp.precon_atoms = a;
+        ck_assert_int_eq(pesx_atoms_objective_init(&ao, &o, p, a), PESX_OK);
+        st = pesx_minimize(&o, &pesx_minimizer_lbfgs, &mp, &c, x, NULL, NULL, &r);
+        ck_assert_msg(st == PESX_OK, "precon %d: %s", v, pesx_error_last()->msg);
+        e[v] = r.energy;
+        calls[v] = r.calls;
+        pesx_atoms_objective_release(&ao);
+    }
+    ck_assert_double_eq_tol(e[1], e[0], 1e-8 * fabs(e[0]));
+    ck_assert_uint_gt(calls[0], 0);
+    ck_assert_uint_gt(calls[1], 0);
+    pesx_atoms_free(a);
+    pesx_potential_free(p);
+}
+END_TEST
+
 static Suite *opt_suite(void)
 {
     Suite *s = suite_create("opt");
@@ -810,6 +1020,14 @@ static Suite *opt_suite(void)
     tcase_add_loop_test(tc, test_callback_stop, 0, nt);
     tcase_add_loop_test(tc, test_nan, 0, nt);
     tcase_add_test(tc, test_energy_check);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("precon");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_precon_exact);
+    tcase_add_test(tc, test_precon_spd);
+    tcase_add_test(tc, test_precon_minimize);
+    tcase_add_test(tc, test_precon_periodic);
     suite_add_tcase(s, tc);
     return s;
 }

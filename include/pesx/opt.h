@@ -74,6 +74,21 @@ typedef struct {
     int energy_check;  /* (0 = off) */
     double max_rise;   /* (1e-4) */
     size_t max_reject; /* (10) */
+    /* L-BFGS preconditioner: H0 = gamma P^-1 with P a bond-stiffness model
+     * of the current geometry (Packwood et al., J. Chem. Phys. 144, 164109
+     * (2016), "Exp" weights exp(-A (r/r_nn - 1)) acting along each bond
+     * within rcut r_nn, plus c_stab I; gamma = s.y / y.P^-1 y).  Only for
+     * x = the 3n positions of one structure (pesx_atoms_objective); off
+     * for bands and dimers.  A zeroed struct has it off.  On LJ38 it cuts
+     * the force calls by about a third (tests/bench/bench_lj38). */
+    int precon;                     /* 0 = none (0)                          */
+    const pesx_atoms *precon_atoms; /* cell and pbc for the neighbour search;
+                                     * NULL = open boundaries (NULL)         */
+    double precon_r_nn;   /* nearest-neighbour distance; 0 = the median of
+                           * the current positions, at every step (0)     */
+    double precon_A;      /* (3)   */
+    double precon_rcut;   /* pair cutoff in units of r_nn (2)            */
+    double precon_c_stab; /* (0.1) */
 } pesx_minimizer_params;
 
 void pesx_minimizer_params_default(pesx_minimizer_params *p);

@@ -3,7 +3,9 @@
  * of the newest pair; the front end caps the step per atom.  The history is
  * forgotten when a pair has no positive curvature (y.s <= 0) or when the
  * direction points uphill (g.d >= 0).  With params->energy_check a step
- * that raises the energy by more than max_rise is undone halfway. */
+ * that raises the energy by more than max_rise is undone halfway.  With
+ * params->precon, H0 = gamma P^-1 with P a bond-stiffness model of the
+ * current geometry (precon.c). */
 #include <config.h>
 #include <pesx/opt.h>
 
@@ -24,6 +26,9 @@ typedef struct {
     size_t n_reject;    /* rejected steps in a row                   */
     double h0_init;     /* H0 before any pair                        */
     double h0;          /* s.y/y.y of the newest pair                */
+    opt_precon *pc;     /* NULL without preconditioner               */
+    double *pz;         /* n, P^-1 applied to something              */
+    double gamma;       /* s.y / y.P^-1 y of the newest pair         */
     pesx_minimizer_params p;
 } lbfgs_state;
 
@@ -36,6 +41,11 @@ static void lbfgs_release(void *state)
     free(L->alpha);
     free(L->x0);
     free(L->g0);
+    free(L->pz);
+    if (L->pc) {
+        opt_precon_release(L->pc);
+        free(L->pc);
+    }
     memset(L, 0, sizeof *L);
 }
 
@@ -76,13 +86,28 @@ static int lbfgs_init(void *state, size_t n, const pesx_minimizer_params *p)
                               "lbfgs: out of memory (n = %zu, memory = %zu)", n, m);
     }
     L->h0_init = p->h0 > 0.0 ? p->h0 : 1.0 / 70.0;
+    if (p->precon) {
+        int status;
+        L->pc = calloc(1, sizeof *L->pc);
+        L->pz = malloc(n * sizeof *L->pz);
+        if (!L->pc || !L->pz) {
+            lbfgs_release(L);
+            return pesx_error_set(PESX_ENOMEM, NULL, 0, "lbfgs: out of memory");
+        }
+        if ((status = opt_precon_init(L->pc, n, p))) {
+            free(L->pc);
+            L->pc = NULL;
+            lbfgs_release(L);
+            return status;
+        }
+    }
     lbfgs_reset(L);
     return PESX_OK;
 }
 
-/* Store the pair (x - x0, g - g0) if it has positive curvature; else
- * forget the history. */
-static void lbfgs_update(lbfgs_state *L, const double *x, const double *g)
+/* Store the pair (x - x0, g - g0) if it has positive curvature (1); else
+ * forget the history (0). */
+static int lbfgs_update(lbfgs_state *L, const double *x, const double *g)
 {
     size_t n = L->n;
     size_t slot = L->len == 0 ? 0 : (L->newest + 1) % L->m;
@@ -96,17 +121,18 @@ static void lbfgs_update(lbfgs_state *L, const double *x, const double *g)
     yy = opt_dot(n, y, y);
     if (!(sy > 0.0) || !(yy > 0.0) || !isfinite(sy / yy)) {
         L->len = 0;
-        return;
+        return 0;
     }
     L->rho[slot] = 1.0 / sy;
     L->newest = slot;
     if (L->len < L->m)
         L->len++;
     L->h0 = sy / yy;
+    return 1;
 }
 
-/* d = -H g by the two-loop recursion. */
-static void lbfgs_direction(lbfgs_state *L, const double *g, double *d)
+/* d = -H g by the two-loop recursion; H0 = h0 I, or gamma P^-1. */
+static int lbfgs_direction(lbfgs_state *L, const double *g, double *d)
 {
     size_t n = L->n, m = L->m;
     double h0 = L->len ? L->h0 : L->h0_init;
@@ -120,8 +146,16 @@ static void lbfgs_direction(lbfgs_state *L, const double *g, double *d)
         for (size_t i = 0; i < n; i++)
             d[i] -= a * y[i];
     }
-    for (size_t i = 0; i < n; i++)
-        d[i] *= h0;
+    if (L->pc && L->len && L->gamma > 0.0) {
+        int status = opt_precon_solve(L->pc, d, L->pz);
+        if (status)
+            return status;
+        for (size_t i = 0; i < n; i++)
+            d[i] = L->gamma * L->pz[i];
+    } else {
+        for (size_t i = 0; i < n; i++)
+            d[i] *= h0;
+    }
     for (size_t k = L->len; k-- > 0;) {
         size_t j = (L->newest + m - k) % m;
         const double *s = L->s + j * n;
@@ -131,6 +165,7 @@ static void lbfgs_direction(lbfgs_state *L, const double *g, double *d)
     }
     for (size_t i = 0; i < n; i++)
         d[i] = -d[i];
+    return PESX_OK;
 }
 
 static int lbfgs_step(void *state, const double *x, const double *g, double e,
@@ -138,6 +173,7 @@ static int lbfgs_step(void *state, const double *x, const double *g, double e,
 {
     lbfgs_state *L = state;
     size_t n = L->n;
+    int pushed = 0, status;
 
     if (L->have_prev) {
         if (L->p.energy_check && e - L->e0 > L->p.max_rise && L->n_reject < L->p.max_reject) {
@@ -148,17 +184,32 @@ static int lbfgs_step(void *state, const double *x, const double *g, double e,
             return PESX_OK;
         }
         L->n_reject = 0;
-        lbfgs_update(L, x, g);
+        pushed = lbfgs_update(L, x, g);
     }
     memcpy(L->x0, x, n * sizeof *x);
     memcpy(L->g0, g, n * sizeof *g);
     L->e0 = e;
     L->have_prev = 1;
 
-    lbfgs_direction(L, g, dx);
+    if (L->pc) {
+        /* P at this point; gamma from the newest pair under it */
+        if ((status = opt_precon_build(L->pc, x, frozen)))
+            return status;
+        if (pushed) {
+            const double *y = L->y + L->newest * n;
+            double ypy;
+            if ((status = opt_precon_solve(L->pc, y, L->pz)))
+                return status;
+            ypy = opt_dot(n, y, L->pz);
+            L->gamma = ypy > 0.0 ? 1.0 / (L->rho[L->newest] * ypy) : 0.0;
+        }
+    }
+    if ((status = lbfgs_direction(L, g, dx)))
+        return status;
     if (L->len && !(opt_dot(n, g, dx) < 0.0)) {
         L->len = 0; /* uphill: start again from steepest descent */
-        lbfgs_direction(L, g, dx);
+        if ((status = lbfgs_direction(L, g, dx)))
+            return status;
     }
     if (frozen)
         for (size_t i = 0; i < n; i++)

@@ -6,6 +6,7 @@ src_libpesx_a_SOURCES += \
 	src/opt/atoms_objective.c \
 	src/opt/minimizer.c \
 	src/opt/lbfgs.c \
+	src/opt/precon.c \
 	src/opt/fire.c \
 	src/opt/minimize.c
 

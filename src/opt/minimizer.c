@@ -33,6 +33,12 @@ void pesx_minimizer_params_default(pesx_minimizer_params *p)
     p->energy_check = 0;
     p->max_rise = 1e-4;
     p->max_reject = 10;
+    p->precon = 0;
+    p->precon_atoms = NULL;
+    p->precon_r_nn = 0.0;
+    p->precon_A = 3.0;
+    p->precon_rcut = 2.0;
+    p->precon_c_stab = 0.1;
 }
 
 static const pesx_minimizer_type *const registry[] = {
