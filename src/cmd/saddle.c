@@ -24,10 +24,10 @@ static const char usage[] =
     "pesx saddle [--dimer] [START.xyz] -p POT [--mode FILE] [--mode-from-band BAND.xyz]\n"
     "            [--displace D] [--displace-atoms LIST] [--seed N] [--searches K]\n"
     "            [--rotation lbfgs|cg] [--separation D] [--rot-angle DEG] [--rot-max N]\n"
-    "            [--fnorm F] [--fmax F] [--max-steps N] [--max-step D]\n"
-    "            [--reactant R.xyz] [--product P.xyz] [--no-connect] [--no-hessian]\n"
-    "            [--hessian-step H] [--temperature T] [-o OUT.xyz] [--report FILE.xml]\n"
-    "            [--plot FILE.svg] [-q] [-v]\n"
+    "            [--rot-skip N] [--translator NAME] [--fnorm F] [--fmax F]\n"
+    "            [--max-steps N] [--max-step D] [--reactant R.xyz] [--product P.xyz]\n"
+    "            [--no-connect] [--no-hessian] [--hessian-step H] [--temperature T]\n"
+    "            [-o OUT.xyz] [--report FILE.xml] [--plot FILE.svg] [-q] [-v]\n"
     "\n"
     "  -p, --potential SPEC     the potential (see 'pesx help potentials')\n"
     "      --dimer              the method (the only one; accepted for clarity)\n"
@@ -42,6 +42,8 @@ static const char usage[] =
     "      --separation D       dimer half-length, A (default 0.01)\n"
     "      --rot-angle DEG      rotate until the estimated angle is below DEG (default 5)\n"
     "      --rot-max N          trial rotations per step (default 4)\n"
+    "      --rot-skip N         steps without rotating once the mode is stable, up to N (8)\n"
+    "      --translator NAME    dimer-lbfgs (default), or lbfgs / fire through the opt API\n"
     "      --fnorm F            converged when the force norm is below F eV/A (default 1e-3)\n"
     "      --fmax F             and the largest atom force below F eV/A (default off)\n"
     "      --max-steps N        translation steps (default 1000)\n"
@@ -292,19 +294,6 @@ static int on_step(void *data, size_t step, const double *x, const double *mode,
     if (cmd_interrupted())
         return pesx_error_set(PESX_EFAILED, NULL, 0, "interrupted");
     return 0;
-}
-
-static void default_output(const char *input, char *buf, size_t size)
-{
-    const char *base = strrchr(input, '/');
-    size_t len;
-    base = base ? base + 1 : input;
-    len = strlen(base);
-    if (len > 4 && strcmp(base + len - 4, ".xyz") == 0)
-        len -= 4;
-    else if (len > 7 && strcmp(base + len - 7, ".extxyz") == 0)
-        len -= 7;
-    snprintf(buf, size, "%.*s.saddle.xyz", (int)len, base);
 }
 
 static int write_saddles(const char *path, const pesx_frame *tmpl, const double *x,
@@ -576,7 +565,7 @@ int cmd_saddle(int argc, char **argv)
         OPT_DIMER = 256, OPT_MODE, OPT_BAND, OPT_DISPLACE, OPT_ATOMS, OPT_SEED, OPT_SEARCHES,
         OPT_ROTATION, OPT_SEPARATION, OPT_ROT_ANGLE, OPT_ROT_MAX, OPT_FNORM, OPT_FMAX,
         OPT_MAX_STEPS, OPT_MAX_STEP, OPT_REACTANT, OPT_PRODUCT, OPT_NO_CONNECT, OPT_NO_HESSIAN,
-        OPT_HSTEP, OPT_TEMPERATURE, OPT_REPORT, OPT_PLOT
+        OPT_HSTEP, OPT_TEMPERATURE, OPT_REPORT, OPT_PLOT, OPT_ROT_SKIP, OPT_TRANSLATOR
     };
     static const struct option options[] = {
         {"potential", required_argument, NULL, 'p'},
@@ -591,6 +580,8 @@ int cmd_saddle(int argc, char **argv)
         {"separation", required_argument, NULL, OPT_SEPARATION},
         {"rot-angle", required_argument, NULL, OPT_ROT_ANGLE},
         {"rot-max", required_argument, NULL, OPT_ROT_MAX},
+        {"rot-skip", required_argument, NULL, OPT_ROT_SKIP},
+        {"translator", required_argument, NULL, OPT_TRANSLATOR},
         {"fnorm", required_argument, NULL, OPT_FNORM},
         {"fmax", required_argument, NULL, OPT_FMAX},
         {"max-steps", required_argument, NULL, OPT_MAX_STEPS},
@@ -660,6 +651,18 @@ int cmd_saddle(int argc, char **argv)
             if (cmd_parse_count("--rot-max", optarg, 0, 1000, &count))
                 return CMD_BAD_INPUT;
             op.dp.rot_max = (size_t)count;
+            break;
+        case OPT_ROT_SKIP:
+            if (cmd_parse_count("--rot-skip", optarg, 0, 1000, &count))
+                return CMD_BAD_INPUT;
+            op.dp.rot_skip_max = (size_t)count;
+            break;
+        case OPT_TRANSLATOR:
+            if (strcmp(optarg, "dimer-lbfgs") == 0)
+                op.dp.translator = NULL;
+            else if (!(op.dp.translator = pesx_minimizer_type_lookup(optarg)))
+                return cmd_usage_error("--translator: '%s' is not dimer-lbfgs or a minimizer "
+                                       "(%s)", optarg, pesx_error_last()->msg);
             break;
         case OPT_FNORM:
             if (cmd_parse_double("--fnorm", optarg, &op.dp.fnorm))
@@ -737,7 +740,7 @@ int cmd_saddle(int argc, char **argv)
                                                &pre_calls)))
         goto out;
     if (!op.output) {
-        default_output(op.start_path ? op.start_path : op.band_path, out_buf, sizeof out_buf);
+        cmd_default_output(op.start_path ? op.start_path : op.band_path, ".saddle.xyz", out_buf, sizeof out_buf);
         op.output = out_buf;
     }
     size_t na = start.atoms->n, n3 = 3 * na;
