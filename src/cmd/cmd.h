@@ -44,6 +44,10 @@ int cmd_parse_double(const char *opt, const char *arg, double *out);
 int cmd_parse_positive(const char *opt, const char *arg, double *out);
 int cmd_parse_count(const char *opt, const char *arg, long min, long max, long *out);
 
+/* Default output name: INPUT's base name in the current directory, without
+ * .xyz/.extxyz, followed by SUFFIX ("start.xyz", ".opt.xyz" -> "start.opt.xyz"). */
+void cmd_default_output(const char *input, const char *suffix, char *buf, size_t size);
+
 /* Open "-p SPEC", printing the error (and the valid names) on failure. */
 pesx_potential *cmd_open_potential(const char *spec);
 
@@ -67,5 +71,6 @@ int cmd_vib(int argc, char **argv);
 int cmd_neb(int argc, char **argv);
 int cmd_barrier(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
 
 #endif

@@ -91,3 +91,16 @@ int cmd_parse_count(const char *opt, const char *arg, long min, long max, long *
         return cmd_usage_error("option %s: '%s' is not an integer in [%ld, %ld]", opt, arg, min, max);
     return CMD_OK;
 }
+
+void cmd_default_output(const char *input, const char *suffix, char *buf, size_t size)
+{
+    const char *base = strrchr(input, '/');
+    size_t len;
+    base = base ? base + 1 : input;
+    len = strlen(base);
+    if (len > 4 && strcmp(base + len - 4, ".xyz") == 0)
+        len -= 4;
+    else if (len > 7 && strcmp(base + len - 7, ".extxyz") == 0)
+        len -= 7;
+    snprintf(buf, size, "%.*s%s", (int)len, base, suffix);
+}

@@ -80,19 +80,6 @@ static int on_step(void *data, size_t step, const double *x, double energy, cons
     return 0;
 }
 
-static void default_output(const char *input, char *buf, size_t size)
-{
-    const char *base = strrchr(input, '/');
-    size_t len;
-    base = base ? base + 1 : input;
-    len = strlen(base);
-    if (len > 4 && strcmp(base + len - 4, ".xyz") == 0)
-        len -= 4;
-    else if (len > 7 && strcmp(base + len - 7, ".extxyz") == 0)
-        len -= 7;
-    snprintf(buf, size, "%.*s.opt.xyz", (int)len, base);
-}
-
 static void describe_criteria(const pesx_converge *c, char *buf, size_t size)
 {
     if (c->fmax > 0 && c->fnorm > 0)
@@ -187,7 +174,7 @@ int cmd_opt(int argc, char **argv)
         return cmd_usage_error("--fmax 0 needs --fnorm: some convergence test must be on");
     input = argv[optind];
     if (!output) {
-        default_output(input, out_buf, sizeof out_buf);
+        cmd_default_output(input, ".opt.xyz", out_buf, sizeof out_buf);
         output = out_buf;
     }
     pesx_frame_init(&frame);
