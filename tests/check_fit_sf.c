@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "testutil.h"
 #include <pesx/fit_sf.h>
+#include <pesx/io_n2p2.h>
 
 /* A small deterministic data set: NS clusters of H and O (2 O + 4 H)
  * with random displacements, and forces/energies that are never looked at
@@ -394,6 +395,124 @@ START_TEST(test_errors)
 }
 END_TEST
 
+static void write_text(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    ck_assert_ptr_nonnull(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+/* --sf FILE: n2p2 symfunction_short lines, file order, statistics. */
+START_TEST(test_sf_file)
+{
+    char dir[] = "/tmp/check_fit_sf.XXXXXX", path[128];
+    pesx_dataset ds;
+    pesx_potential_file pf;
+    pesx_fit_sf_options o;
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/input.nn", dir);
+    write_text(path, "# settings\n"
+                     "cutoff_type 6 0.0\n"
+                     "elements H O\n"
+                     "global_hidden_layers_short 2   ! ignored here\n"
+                     "symfunction_short H 2 O 1.0 0.9 6.0\n"
+                     "symfunction_short H 2 H 0.5 0.0 6.0\n"
+                     "symfunction_short O 9 H H 0.05 -1 4 6.0\n"
+                     "symfunction_short O 3 O H 0.05 1 2 6.0 0.5\n"
+                     "symfunction_short O 2 H 1.0D0 0.9 6.0\n");
+    make_clusters(&ds, 30, 9);
+    pesx_fit_sf_options_init(&o);
+    pesx_potential_file_init(&pf);
+    ck_assert_int_eq(pesx_fit_sf_read(path, &ds, &o, &pf), PESX_OK);
+    ck_assert_str_eq(pf.cutoff_type, "poly2");
+    ck_assert_str_eq(pf.scaling_mode, "scale");
+    ck_assert_uint_eq(pf.n_elements, 2);
+    ck_assert_uint_eq(pf.element[0].n_sf, 2);
+    ck_assert_uint_eq(pf.element[1].n_sf, 3);
+    const pesx_potential_file_sf *s = &pf.element[0].sf[0];
+    ck_assert_str_eq(s->type, "2");
+    ck_assert_str_eq(s->e1, "O");
+    ck_assert(param(s, "eta") == 1.0 && param(s, "rs") == 0.9 && param(s, "rc") == 6.0);
+    s = &pf.element[1].sf[1];
+    ck_assert_str_eq(s->type, "3");
+    ck_assert_str_eq(s->e1, "H"); /* neighbour pair in Z order */
+    ck_assert_str_eq(s->e2, "O");
+    ck_assert(param(s, "lambda") == 1 && param(s, "zeta") == 2 && param(s, "rs") == 0.5);
+    ck_assert(param(&pf.element[1].sf[0], "rs") == 0.0);
+    ck_assert(param(&pf.element[1].sf[2], "eta") == 1.0);
+    check_generated(&ds, &pf, 1.0);
+    /* errors name the file and line */
+    static const struct {
+        const char *text, *words;
+        long line;
+    } bad[] = {
+        {"symfunction_short H 2 O 1.0 0.9 6.0\nsymfunction_short H 7 O 1 2 3\n", "unknown type '7'", 2},
+        {"symfunction_short H 2 O 1.0 0.9\n", "type 2 needs 4 values", 1},
+        {"symfunction_short H 2 Qq 1.0 0.9 6.0\n", "unknown neighbour element 'Qq'", 1},
+        {"symfunction_short H 2 O 1.0 nan 6.0\n", "'nan' is not a finite number", 1},
+        {"symfunction_short H 2 O 1.0 0.9 0\n", "cutoff radius must be > 0", 1},
+        {"symfunction_short H 20 O 1.0 6.0 p9\n", "unknown subtype 'p9'", 1},
+        {"cutoff_type 6\ncutoff_type 5\n", "given twice", 2},
+        {"elements H O\n", "no symfunction_short lines", 1},
+        {"symfunction_short H 2 O 1.0 0.9 6.0\n", "no symmetry functions for element O", 0},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        write_text(path, bad[k].text);
+        ck_assert_int_eq(pesx_fit_sf_read(path, &ds, &o, &pf), PESX_EINVAL);
+        ck_assert_msg(strstr(pesx_error_last()->msg, bad[k].words), "case %zu: '%s'", k,
+                      pesx_error_last()->msg);
+        ck_assert_str_eq(pesx_error_last()->file, path);
+        ck_assert_int_eq(pesx_error_last()->line, bad[k].line);
+        ck_assert_uint_eq(pf.n_elements, 0);
+    }
+    unlink(path);
+    rmdir(dir);
+    pesx_dataset_release(&ds);
+}
+END_TEST
+
+/* The settings reader and the n2p2 potential reader see the same
+ * functions in a published input.nn (Bohr: lengths converted alike). */
+START_TEST(test_settings_vs_n2p2_reader)
+{
+    char dir[512], nn[600];
+    pesx_potential_file a, b;
+    if (!tu_shared_path(dir, sizeof dir, "ref/n2p2/H2O_RPBE-D3") || access(dir, R_OK)) {
+        fprintf(stderr, "PESX_SHARED absent: n2p2 settings comparison skipped\n");
+        return;
+    }
+    snprintf(nn, sizeof nn, "%s/input.nn", dir);
+    pesx_potential_file_init(&a);
+    pesx_potential_file_init(&b);
+    ck_assert_int_eq(pesx_n2p2_read(dir, PESX_BOHR_ANGSTROM, PESX_HARTREE_EV, &a, NULL), PESX_OK);
+    ck_assert_int_eq(pesx_n2p2_read_settings(nn, PESX_BOHR_ANGSTROM, &b), PESX_OK);
+    ck_assert_uint_eq(a.n_elements, b.n_elements);
+    ck_assert_str_eq(a.cutoff_type, b.cutoff_type);
+    for (size_t e = 0; e < a.n_elements; e++) {
+        ck_assert_uint_eq(a.element[e].n_sf, b.element[e].n_sf);
+        for (size_t k = 0; k < a.element[e].n_sf; k++) {
+            const pesx_potential_file_sf *x = &a.element[e].sf[k];
+            int found = 0;
+            for (size_t j = 0; j < b.element[e].n_sf && !found; j++) {
+                const pesx_potential_file_sf *y = &b.element[e].sf[j];
+                int same = !strcmp(x->type, y->type) && !strcmp(x->e1, y->e1) &&
+                           !strcmp(x->e2, y->e2) && x->n_params == y->n_params;
+                for (size_t p = 0; same && p < x->n_params; p++) {
+                    double v;
+                    same = pesx_potential_file_sf_get(y, x->param_name[p], &v) && v == x->param[p];
+                }
+                found = same;
+            }
+            ck_assert_msg(found, "element %s SF %zu of the n2p2 reader not in the settings",
+                          a.element[e].symbol, k + 1);
+        }
+    }
+    pesx_potential_file_release(&a);
+    pesx_potential_file_release(&b);
+}
+END_TEST
+
 START_TEST(test_shared_auAl100)
 {
     char p[512];
@@ -448,6 +567,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_descriptor_from_file);
     tcase_add_test(tc, test_network_and_file);
     tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_sf_file);
+    tcase_add_test(tc, test_settings_vs_n2p2_reader);
     tcase_add_test(tc, test_shared_auAl100);
     suite_add_tcase(s, tc);
     return s;

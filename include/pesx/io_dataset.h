@@ -99,6 +99,10 @@ int pesx_dataset_subset(pesx_dataset *dst, const pesx_dataset *src, const size_t
 
 /* ---- data.xml ----------------------------------------------------------- */
 
+/* 1 when PATH is an XML file whose root element is <dataset> (a data.xml),
+ * 0 otherwise (not readable, not XML, another root). */
+int pesx_dataset_is_xml(const char *path);
+
 /* Stream the structures of PATH through CB.  *COUNT (may be NULL) gets the
  * number of structures delivered.  PESX_EINVAL for an empty set. */
 int pesx_dataset_read_stream(const char *path, pesx_dataset_callback cb, void *ctx,

@@ -46,6 +46,19 @@ int pesx_n2p2_read(const char *dir, double length_unit, double energy_unit,
 int pesx_n2p2_read_structure(const char *path, double length_unit, double energy_unit,
                              pesx_atoms **out, double *energy, double **forces);
 
+/* An n2p2 input.nn used as a SETTINGS file (pesx fit --sf): its
+ * symfunction_short (or symfunction) lines and cutoff_type, without
+ * scaling.data or weights (added for the fit; src/io/n2p2_settings.c).
+ * PF (released or freshly initialised) gets one element per centre element
+ * that has functions, its functions in FILE order (lengths times
+ * LENGTH_UNIT, eta divided by its square; statistics and training ranges
+ * NAN), cutoff_type/alpha from the file ("" when it has none), one member
+ * and a placeholder network {n_sf, 1} linear.  Every other keyword is
+ * ignored.  Errors name the file and line: unknown SF types, elements or
+ * subtypes, wrong parameter counts, non-finite numbers, rc <= 0, no
+ * functions at all. */
+int pesx_n2p2_read_settings(const char *path, double length_unit, pesx_potential_file *pf);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,6 +4,7 @@
  * become one committee. */
 #include <config.h>
 #include "cmd.h"
+#include "convert.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -16,12 +17,20 @@
 
 static const char usage[] =
     "pesx convert INPUT... -o OUT.xml [--source TEXT] [-q] [-v]\n"
+    "pesx convert DATA... -o OUT [--from FORMAT] [--to FORMAT] [--length-unit UNIT]\n"
+    "    [--energy-unit UNIT] [-q] [-v]\n"
     "\n"
     "  INPUT                 n2p2:DIR[,length=bohr,energy=hartree] (an n2p2/RuNNer\n"
     "                        potential directory; default units Angstrom and eV) or a\n"
     "                        potential.xml; several inputs make one committee\n"
-    "  -o, --output FILE     the potential.xml to write\n"
+    "  -o, --output FILE     the potential.xml (or data set) to write\n"
     "      --source TEXT     the <source> metadata (default: the inputs)\n"
+    "  DATA                  data sets (data.xml, extended XYZ with energy= and forces,\n"
+    "                        n2p2 input.data), concatenated into OUT\n"
+    "      --from FORMAT     format of the DATA files: xml, xyz or n2p2 (default: by name)\n"
+    "      --to FORMAT       format of OUT (default: by its name)\n"
+    "      --length-unit U   n2p2 input.data length unit: angstrom (default), bohr, nm\n"
+    "      --energy-unit U   n2p2 input.data energy unit: ev (default), hartree, ry, ...\n"
     "  -q, --quiet           print nothing but errors\n"
     "  -v, --verbose         more messages on stderr\n";
 
@@ -55,6 +64,16 @@ static int parse_unit(const char *key, const char *v, double *out)
                           v,
                           key[0] == 'l' ? "bohr, angstrom or nm"
                                         : "hartree, ev, ry, kcal/mol or kj/mol");
+}
+
+int cmd_convert_parse_unit(const char *key, const char *v, double *out)
+{
+    return parse_unit(key, v, out);
+}
+
+void cmd_convert_usage(FILE *fp)
+{
+    cmd_print_usage(fp, usage);
 }
 
 /* Read one INPUT into PF (initialised here). */
@@ -195,6 +214,8 @@ int cmd_convert(int argc, char **argv)
     pesx_potential_file all, one;
     int c, st = PESX_OK;
 
+    if (cmd_convert_is_data(argc, argv)) /* data sets: convert_data.c */
+        return cmd_convert_data(argc, argv);
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qvh", options, NULL)) != -1) {
         switch (c) {

@@ -11,7 +11,7 @@ tests_check_fit_LDADD = $(TEST_LDADD)
 
 # data (symmetry functions for a fit: generation, selection, scaling statistics, --sf)
 src_libpesx_a_SOURCES += include/pesx/fit_sf.h src/fit/sf_impl.h src/fit/sfdesc.c \
-	src/fit/sfgen.c src/fit/scaling.c
+	src/fit/sfgen.c src/fit/scaling.c src/fit/sfread.c
 check_PROGRAMS += tests/check_fit_sf
 TESTS += tests/check_fit_sf
 tests_check_fit_sf_SOURCES = tests/check_fit_sf.c $(TESTUTIL)

@@ -65,6 +65,12 @@ static void on_xml_error(void *arg, const char *msg, xmlParserSeverities severit
         r->xml_msg[--len] = 0;
 }
 
+static void quiet_error(void *arg, const char *msg, xmlParserSeverities severity,
+                        xmlTextReaderLocatorPtr loc)
+{
+    (void)arg, (void)msg, (void)severity, (void)loc;
+}
+
 /* Line of the current node (the start tag for an element). */
 static long line_here(reader *r)
 {
@@ -568,4 +574,26 @@ int pesx_dataset_read(const char *path, pesx_dataset *ds)
     if (st)
         pesx_dataset_release(ds);
     return st;
+}
+
+int pesx_dataset_is_xml(const char *path)
+{
+    xmlTextReaderPtr xr;
+    int found = 0;
+    FILE *probe = fopen(path, "r");
+    if (!probe)
+        return 0;
+    fclose(probe);
+    xr = xmlReaderForFile(path, NULL,
+                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!xr)
+        return 0;
+    xmlTextReaderSetErrorHandler(xr, quiet_error, NULL);
+    while (xmlTextReaderRead(xr) == 1)
+        if (xmlTextReaderNodeType(xr) == XML_READER_TYPE_ELEMENT) {
+            found = strcmp((const char *)xmlTextReaderConstName(xr), "dataset") == 0;
+            break;
+        }
+    xmlFreeTextReader(xr);
+    return found;
 }

@@ -49,10 +49,16 @@ EXTRA_DIST += tests/data/potential
 # extended XYZ and n2p2 input.data as data sets ----
 src_libpesx_a_SOURCES += include/pesx/io_dataset.h src/io/dataset_impl.h src/io/dataset.c \
 	src/io/dataset_xml_read.c src/io/dataset_xml_write.c src/io/dataset_formats.c \
-	src/io/dataset_xyz.c src/io/dataset_n2p2.c
+	src/io/dataset_xyz.c src/io/dataset_n2p2.c src/io/n2p2_settings.c
 check_PROGRAMS += tests/check_dataset
 TESTS += tests/check_dataset
 tests_check_dataset_SOURCES = tests/check_dataset.c $(TESTUTIL)
 tests_check_dataset_CFLAGS = $(TEST_CFLAGS)
 tests_check_dataset_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/data/dataset
+# pesx convert for data sets (data.xml <-> extended XYZ <-> n2p2 input.data);
+# the command itself is src/cmd/convert.c (listed by src/cmd/local.mk)
+pesx_SOURCES += src/cmd/convert_data.c src/cmd/convert.h
+dist_man_MANS += man/pesx-data.5
+TESTS += tests/cli/convert_data.sh
+EXTRA_DIST += tests/cli/convert_data.sh
