@@ -225,6 +225,10 @@ int pesx_fit_loss(pesx_fit_model *m, size_t member, pesx_fit_set *s, const size_
     ce = 1.0 / (double)n;
     cv = use_forces ? -2.0 * p->force_weight / (3.0 * (double)n_atoms) : 0.0;
     nt = s->n_threads;
+    /* small lists (Adam mini-batches): one thread; waking the others costs
+     * more CPU than they save */
+    if (n < 16 * nt)
+        nt = 1;
     for (size_t t = 0; t < nt; t++) {
         memset(&s->th[t].err, 0, sizeof s->th[t].err);
         s->th[t].e_loss = 0.0;
