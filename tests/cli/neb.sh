@@ -31,6 +31,22 @@ else
     fail "report, plot or saddle incomplete"
 fi
 
+# variants reach the same saddle: a guess through the saddle, energy-weighted
+# springs, FIRE, relaxed endpoints, linear interpolation; --traj has every band
+for v in "--guess saddle.xyz" "--k-min 0.5" "--optimizer fire --max-steps 3000" "--relax-ends" \
+    "--interp linear --traj traj.xyz"; do
+    expect 0 'converged' "variant $v" -- "$PESX" neb "$r" "$p" -p lj --fmax-ci 1e-4 $v \
+        --report v.xml -o v.xyz --saddle vs.xyz -q
+    checks=$((checks + 1))
+    near "$(attr v.xml barrier forward)" "$fw" 1e-4 && pass "variant $v: same barrier" ||
+        fail "variant $v: barrier $(attr v.xml barrier forward) vs $fw"
+done
+checks=$((checks + 1))
+steps=$(attr v.xml pesx-report iterations)
+frames=$(grep -c '^17$' traj.xyz)
+[ "$frames" -eq $((9 * (steps + 1))) ] && pass "traj: $frames frames for $steps steps" ||
+    fail "traj: $frames frames for $steps steps"
+
 # pesx barrier on the band: from the stored energies, and recomputed
 expect 0 'forward barrier +1\.3665' "barrier from the stored energies" -- "$PESX" barrier band.xyz
 expect 0 'force calls +9$' "barrier recomputed with -p" -- "$PESX" barrier band.xyz -p lj \
