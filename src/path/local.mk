@@ -9,7 +9,7 @@ TESTS += tests/check_path
 tests_check_path_SOURCES = tests/check_path.c $(TESTUTIL)
 tests_check_path_CFLAGS = $(TEST_CFLAGS)
 tests_check_path_LDADD = $(TEST_LDADD)
-EXTRA_DIST += tests/data/neb/make_lj_hop.py tests/data/neb/lj_hop_reference.txt \
+EXTRA_DIST += tests/data/neb/README.md tests/data/neb/make_lj_hop.py tests/data/neb/lj_hop_reference.txt \
 	tests/data/neb/lj_hop_reactant.xyz tests/data/neb/lj_hop_product.xyz
 
 # the neb and barrier commands (cmd layer, linked into pesx only) and their pages
