@@ -145,7 +145,8 @@ int pesx_neb_report(pesx_neb *b, pesx_report *r);
  * image.  X: n_images blocks of 3n. */
 int pesx_band_profile(size_t n_atoms, size_t n_images, const double *x, const double *energy,
                       const double *forces, double *s, double *ftan, size_t *highest);
-/* Improved tangent of image I (0 < i < n_images-1), normalised. */
+/* Improved tangent (normalised, DIM values) at an interior image X0 with
+ * neighbours XM (before) and XP (after) and energies EM, E0, EP. */
 void pesx_band_tangent(size_t dim, const double *xm, const double *x0, const double *xp,
                        double em, double e0, double ep, double *tau);
 

@@ -105,8 +105,10 @@ int pesx_neb_interpolate_idpp(size_t n_atoms, const unsigned char *fixed, size_t
     }
     memcpy(b->x, x, n_images * dim * sizeof *x);
     status = pesx_neb_run(b, NULL, NULL);
-    if (status == PESX_ENOCONV) /* a rough IDPP path is still a fine start */
-        status = PESX_OK, pesx_error_clear();
+    if (status == PESX_ENOCONV) { /* a rough IDPP path is still a fine start */
+        status = PESX_OK;
+        pesx_error_clear();
+    }
     if (!status)
         memcpy(x, b->x, n_images * dim * sizeof *x);
 done:
