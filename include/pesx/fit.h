@@ -170,6 +170,8 @@ typedef struct {
     size_t patience;             /* stop after this many epochs without a
                                     better validation error (0: never)       */
     size_t lbfgs_m;              /* L-BFGS history                           */
+    size_t polish;               /* Adam: then this many full-batch L-BFGS
+                                    iterations from the best weights (0)     */
     unsigned long long seed;
     pesx_fit_loss_params loss;
     /* called after every epoch (may be NULL); nonzero return stops

@@ -5,50 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pesx/fit.h>
-
-static int sf_from_file(const pesx_potential_file_sf *s, const char *where, pesx_sf *out)
-{
-    static const char *const names[] = {"eta", "rs", "rc", "lambda", "zeta",
-                                        "kappa", "rl", "theta_l", "theta_r", NULL};
-    double *slot[9];
-    const pesx_sf_type *T;
-    memset(out, 0, sizeof *out);
-    if (!(T = pesx_sf_type_lookup(s->type)))
-        return pesx_error_prefix("%s: ", where);
-    out->type = T;
-    slot[0] = &out->eta;
-    slot[1] = &out->rs;
-    slot[2] = &out->rc;
-    slot[3] = &out->lambda;
-    slot[4] = &out->zeta;
-    slot[5] = &out->kappa;
-    slot[6] = &out->rl;
-    slot[7] = &out->theta_l;
-    slot[8] = &out->theta_r;
-    for (size_t p = 0; p < s->n_params; p++) {
-        int k;
-        for (k = 0; names[k]; k++)
-            if (strcmp(names[k], s->param_name[p]) == 0)
-                break;
-        if (!names[k])
-            return pesx_error_set(PESX_EINVAL, NULL, 0, "%s: unknown parameter '%s'", where,
-                                  s->param_name[p]);
-        *slot[k] = s->param[p];
-    }
-    if (T->has_sub) {
-        if (strlen(s->sub) >= sizeof out->sub)
-            return pesx_error_set(PESX_EINVAL, NULL, 0, "%s: bad subtype '%s'", where, s->sub);
-        strcpy(out->sub, s->sub);
-    }
-    if (!(T->flags & PESX_SF_WEIGHTED)) {
-        out->z1 = s->e1[0] ? pesx_element_z(s->e1) : 0;
-        out->z2 = s->e2[0] ? pesx_element_z(s->e2) : 0;
-        if (out->z1 < 0 || out->z2 < 0 || (s->e1[0] && !out->z1) || (s->e2[0] && !out->z2))
-            return pesx_error_set(PESX_EINVAL, NULL, 0, "%s: unknown element '%s%s%s'", where,
-                                  s->e1, s->e2[0] ? "/" : "", s->e2);
-    }
-    return PESX_OK;
-}
+#include <pesx/fit_sf.h>
 
 static void free_nets(pesx_fit_model *m)
 {
@@ -116,7 +73,7 @@ static void count_weights(pesx_fit_model *m)
 
 int pesx_fit_model_init(pesx_fit_model *m, const pesx_potential_file *pf, int stats_later)
 {
-    int z[PESX_MAX_Z], ct, st;
+    int ct, st;
     size_t ne = pf->n_elements;
     memset(m, 0, sizeof *m);
     if (ne == 0 || ne > PESX_MAX_Z)
@@ -124,11 +81,12 @@ int pesx_fit_model_init(pesx_fit_model *m, const pesx_potential_file *pf, int st
     if ((ct = pesx_cutoff_lookup(pf->cutoff_type)) < 0)
         return pesx_error_set(PESX_EINVAL, NULL, 0, "unknown cutoff type '%s'", pf->cutoff_type);
     for (size_t e = 0; e < ne; e++)
-        z[e] = m->z[e] = pf->element[e].z;
+        m->z[e] = pf->element[e].z;
     m->n_elem = ne;
     m->conv_energy = pf->conv_energy > 0 ? pf->conv_energy : 1.0;
-    if (!(m->desc = pesx_descriptor_alloc(ne, z, ct, pf->cutoff_alpha)))
-        return PESX_EINVAL;
+    /* the live descriptor (SFs in network input order, finalised) */
+    if (!(m->desc = pesx_fit_descriptor_from_file(pf)))
+        return pesx_error_last()->code ? pesx_error_last()->code : PESX_EINVAL;
     m->factor = calloc(ne, sizeof *m->factor);
     m->offset = calloc(ne, sizeof *m->offset);
     m->w_start = calloc(ne, sizeof *m->w_start);
@@ -152,21 +110,10 @@ int pesx_fit_model_init(pesx_fit_model *m, const pesx_potential_file *pf, int st
             goto fail;
         }
         for (size_t k = 0; k < el->n_sf; k++) {
-            char where[96];
-            pesx_sf sf;
-            snprintf(where, sizeof where, "element %s, symmetry function %zu", el->symbol, k + 1);
-            if ((st = sf_from_file(&el->sf[k], where, &sf)))
-                goto fail;
-            if ((st = pesx_descriptor_add(m->desc, el->z, &sf))) {
-                pesx_error_prefix("%s: ", where);
-                goto fail;
-            }
             m->factor[e][k] = 1.0;
             m->offset[e][k] = 0.0;
         }
     }
-    if ((st = pesx_descriptor_finalize(m->desc)))
-        goto fail;
     if (!stats_later && (st = pesx_fit_model_set_scaling(m, pf)))
         goto fail;
     if (pf->element[0].n_sizes >= 2 && pf->element[0].activation[0][0]) {

@@ -98,6 +98,8 @@ typedef struct {
     double *best_w;
     double best_score;
     size_t best_epoch, since_best;
+    size_t epoch0;               /* offset of epoch numbers (polish stage)    */
+    int stopped;                 /* on_epoch asked to stop                    */
     double t0;
 } state;
 
@@ -109,6 +111,7 @@ static int end_epoch(state *S, size_t epoch, const double *w, pesx_fit_errors *t
     pesx_fit_epoch ep;
     double score;
     memset(&ep, 0, sizeof ep);
+    epoch += S->epoch0;
     ep.epoch = epoch;
     ep.train = *train;
     ep.loss = loss;
@@ -122,15 +125,17 @@ static int end_epoch(state *S, size_t epoch, const double *w, pesx_fit_errors *t
         score = -score;
     }
     ep.seconds = pesx_wall_time() - S->t0;
-    if (score < S->best_score || epoch == 0) {
+    if (score < S->best_score || (epoch == 0 && S->epoch0 == 0)) {
         S->best_score = score;
         S->best_epoch = epoch;
         S->since_best = 0;
         memcpy(S->best_w, w, S->m->n_weights * sizeof *w);
     } else
         S->since_best++;
-    if (S->o->on_epoch && S->o->on_epoch(&ep, S->member, S->o->ctx))
+    if (S->o->on_epoch && S->o->on_epoch(&ep, S->member, S->o->ctx)) {
+        S->stopped = 1;
         return 1;
+    }
     if (S->o->patience && S->since_best >= S->o->patience)
         return 1;
     return 0;
@@ -218,7 +223,8 @@ static double dot(const double *a, const double *b, size_t n)
     return s;
 }
 
-static int run_lbfgs(state *S, const size_t *train, size_t n_train, double *w, size_t *done)
+static int run_lbfgs(state *S, const size_t *train, size_t n_train, double *w, size_t *done,
+                     size_t iterations)
 {
     const pesx_fit_options *o = S->o;
     const size_t nw = S->m->n_weights, M = o->lbfgs_m ? o->lbfgs_m : 10;
@@ -236,9 +242,9 @@ static int run_lbfgs(state *S, const size_t *train, size_t n_train, double *w, s
     }
     if ((st = pesx_fit_loss(S->m, S->member, S->s, train, n_train, &o->loss, w, &f, g, &e)))
         goto out;
-    if (end_epoch(S, 0, w, &e, f, &st))
+    if (S->epoch0 == 0 && end_epoch(S, 0, w, &e, f, &st))
         goto out;
-    for (size_t it = 1; it <= o->epochs; it++) {
+    for (size_t it = 1; it <= iterations; it++) {
         double gd, step = 1.0;
         int accepted = 0;
         /* two-loop recursion: d = -H g */
@@ -355,9 +361,17 @@ int pesx_fit_train(pesx_fit_model *m, size_t member, pesx_fit_set *s, const size
     pesx_fit_model_get_weights(m, member, w);
     memcpy(S.best_w, w, m->n_weights * sizeof *w);
     if (o->optimizer == PESX_FIT_LBFGS)
-        st = run_lbfgs(&S, train, n_train, w, &done);
-    else
+        st = run_lbfgs(&S, train, n_train, w, &done, o->epochs);
+    else {
         st = run_adam(&S, train, n_train, w, &done);
+        if (!st && o->polish && !(o->patience && S.since_best >= o->patience) && !S.stopped) {
+            size_t more = 0;
+            memcpy(w, S.best_w, m->n_weights * sizeof *w);
+            S.epoch0 = done;
+            st = run_lbfgs(&S, train, n_train, w, &more, o->polish);
+            done += more;
+        }
+    }
     pesx_fit_model_put_weights(m, member, S.best_w);
     if (epochs_done)
         *epochs_done = done;

@@ -145,6 +145,8 @@ int main(int argc, char **argv)
             val = atof(v);
         else if (!strcmp(argv[i], "rc"))
             rc = atof(v);
+        else if (!strcmp(argv[i], "polish"))
+            o.polish = (size_t)atol(v);
         else if (!strcmp(argv[i], "patience"))
             o.patience = (size_t)atol(v);
     }
