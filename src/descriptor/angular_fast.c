@@ -400,6 +400,12 @@ CLONES int pesx_ang_fast_values(const pesx_descriptor *d, const pesx_elplan *p,
     F->o_k = F->o_dR + nf;
     pw = g->narrow ? F->o_k + ld : F->o_rjk;
     need = ld * (n1 + (F->same ? 0 : n2)) + pw * P;
+    /* the angular factors A_t, A'_t of every pair are kept for the gradient
+     * when that costs at most 2M doubles per group, else recomputed there */
+    F->cached = 2 * g->nterms * P <= ((size_t)1 << 21);
+    F->o_A = need;
+    if (F->cached)
+        need += 2 * g->nterms * P;
     if ((st = grow(&ws->fb, &ws->cap_fb, ws->n_fb + need)) ||
         (st = grow_idx(&ws->fidx, &ws->cap_fidx,
                        ws->n_fidx + n1 + n2 + n1 + 1 + (g->narrow ? P : 0))) ||
@@ -445,6 +451,9 @@ CLONES int pesx_ang_fast_values(const pesx_descriptor *d, const pesx_elplan *p,
         double *pc = ws->fb + F->offp, *prjk = pc + F->o_rjk * P, *pR = pc + F->o_R * P;
         double *pdR = pc + F->o_dR * P, *pth = pc + F->o_th * P, *pis = pth + P;
         double *A = ws->rsc, *dA = A + g->nterms * stride, *Pq = dA + g->nterms * stride;
+        double *Ac = ws->fb + F->off1 + F->o_A, *dAc = Ac + g->nterms * P;
+#define AT(t) (F->cached ? Ac + (t) * P + np : A + (t) * stride)
+#define dAT(t) (F->cached ? dAc + (t) * P + np : dA + (t) * stride)
         size_t *rows = ws->fidx + F->rows, *cand = ws->fidx + F->cand, np = 0;
         kside k;
         for (size_t a = 0; a < n1; a++) {
@@ -471,8 +480,7 @@ CLONES int pesx_ang_fast_values(const pesx_descriptor *d, const pesx_elplan *p,
                          pc + np, prjk + np, pR + np, pdR + np, P, g->narrow,
                          g->poly ? rfq : NULL, g->poly ? pth + np : NULL, pis + np);
             for (size_t t = 0; t < g->nterms; t++)
-                afac_row(&g->terms[t], nb, pc + np, pth + np, pis + np, A + t * stride,
-                         dA + t * stride);
+                afac_row(&g->terms[t], nb, pc + np, pth + np, pis + np, AT(t), dAT(t));
             for (size_t q = 0; q < nf; q++) {
                 const double *R2 = k.R[q], *W2 = k.W, *Rjk = pR + q * P + np;
                 double r1 = B1[(5 + q) * n1 + a] * w1;
@@ -488,7 +496,7 @@ CLONES int pesx_ang_fast_values(const pesx_descriptor *d, const pesx_elplan *p,
                         Pq[b] = R2[b] * W2[b];
                 }
                 for (size_t t = g->tstart[q]; t < g->tstart[q + 1]; t++) {
-                    const double *At = A + t * stride;
+                    const double *At = AT(t);
                     double acc = 0.0;
                     for (size_t b = 0; b < nb; b++)
                         acc += Pq[b] * At[b];
@@ -515,6 +523,7 @@ CLONES int pesx_ang_fast_gradient(const pesx_descriptor *d, const pesx_elplan *p
     const size_t *I1 = ws->fidx + F->idx1, *I2 = ws->fidx + F->idx2;
     const size_t *rows = ws->fidx + F->rows, *cand = ws->fidx + F->cand;
     double *A = ws->rsc, *dA = A + g->nterms * stride, *Aq = dA + g->nterms * stride;
+    double *Ac = ws->fb + F->off1 + F->o_A, *dAc = Ac + g->nterms * P;
     double *Bq = Aq + stride, *grij = Bq + stride, *grik = grij + stride, *grjk = grik + stride;
     double *gcos = grjk + stride, *tkx = gcos + stride, *tky = tkx + stride, *tkz = tky + stride;
     double *tjx = tkz + stride, *tjy = tjx + stride, *tjz = tjy + stride;
@@ -531,7 +540,8 @@ CLONES int pesx_ang_fast_gradient(const pesx_descriptor *d, const pesx_elplan *p
         c = pc + np;
         rjk = prjk + np;
         for (size_t t = 0; t < g->nterms; t++)
-            afac_row(&g->terms[t], nb, c, pth + np, pis + np, A + t * stride, dA + t * stride);
+            if (!F->cached)
+                afac_row(&g->terms[t], nb, c, pth + np, pis + np, AT(t), dAT(t));
         for (size_t s = 0; s < nset; s++) {
             const double *cs = dEdG + s * nsf;
             const double *X2 = k.X, *Y2 = k.Y, *Z2 = k.Z, *IR2 = k.IR, *W2 = k.W;
@@ -546,7 +556,7 @@ CLONES int pesx_ang_fast_gradient(const pesx_descriptor *d, const pesx_elplan *p
                     continue;
                 memset(Aq, 0, 2 * stride * sizeof *Aq);
                 for (size_t t = g->tstart[q]; t < g->tstart[q + 1]; t++) {
-                    const double wt = cs[g->terms[t].sf], *At = A + t * stride, *dAt = dA + t * stride;
+                    const double wt = cs[g->terms[t].sf], *At = AT(t), *dAt = dAT(t);
                     if (wt == 0.0)
                         continue;
                     any = 1;
@@ -632,6 +642,8 @@ CLONES int pesx_ang_fast_gradient(const pesx_descriptor *d, const pesx_elplan *p
     }
     return PESX_OK;
 }
+#undef AT
+#undef dAT
 
 /* ---- per-neighbour tables for compute.c ---------------------------------- */
 

@@ -154,6 +154,8 @@ typedef struct pesx_fgroup {
     int same;
     size_t off1, off2, offp, idx1, idx2, rows, cand, P;
     size_t o_th, o_rjk, o_R, o_dR, o_k; /* pair array offsets, in units of P */
+    int cached;               /* A_t, A'_t kept at off1 + o_A (nterms x P each) */
+    size_t o_A;
 } pesx_fgroup;
 
 /* Vectorised per-neighbour tables: f_c and f_c' of cutoff C at N
