@@ -19,6 +19,7 @@ static const struct command commands[] = {
     {"neb", cmd_neb, "climbing-image NEB between two minima, with the barrier report"},
     {"barrier", cmd_barrier, "barrier report of a band from any source"},
     {"convert", cmd_convert, "n2p2/RuNNer potentials into potential.xml, committees"},
+    {"fit", cmd_fit, "train a neural-network potential (or a committee) on energies and forces"},
     {"saddle", cmd_saddle, "saddle point by the dimer method, frequencies and HTST rate"},
     {"vib", cmd_vib, "normal modes and harmonic frequencies of a structure"},
     {"help", cmd_help, "show the manual page of a command (pesx help CMD)"},

@@ -1,0 +1,94 @@
+#!/bin/sh
+# pesx fit: trains a small potential that pesx eval reads back with the
+# energies the fit reported, writes its curve, parity data, plots and a
+# committee, is reproducible from --seed, stops cleanly on SIGINT (best
+# potential and checkpoint written, --resume finishes), and rejects bad input.
+. "$top_srcdir/tests/cli/lib.sh"
+data=$top_srcdir/tests/data/fit/alau4.xml
+cd "$work" || exit 1
+small="--rc 4.5 --hidden 4,4 --epochs 6 --batch 4 --checkpoint-every 0"
+
+expect 0 'test .*tet-' "fit a small data set, table with worst structures" -- \
+    "$PESX" fit "$data" $small -o pot.xml --curve curve.tsv --parity parity.tsv --plot plots
+[ -s pot.xml ] && pass "potential written" || fail "no potential.xml"
+rows=$(grep -vc '^#' curve.tsv)
+[ "$rows" -eq 7 ] && pass "learning curve has epochs 0..6" || fail "learning curve has $rows rows"
+ne=$(grep -c '^E	' parity.tsv)
+nf=$(grep -c '^F	' parity.tsv)
+[ "$ne" -eq 30 ] && [ "$nf" -eq 360 ] && pass "parity: 30 energies, 360 force components" ||
+    fail "parity has $ne energies and $nf forces"
+for f in learning-curve parity-energy parity-force; do
+    grep -q '</svg>' "plots/$f.svg" 2>/dev/null && pass "plot $f.svg" || fail "no plots/$f.svg"
+done
+
+# pesx eval on one structure gives the energy the parity file reports
+python_ok=0
+/usr/bin/python3 -c 'import ase' 2>/dev/null && python_ok=1
+awk '/<structure id="tet-03">/,/<\/structure>/' "$data" |
+    sed -n 's/.*element="\([A-Za-z]*\)" x="\([^"]*\)" y="\([^"]*\)" z="\([^"]*\)".*/\1 \2 \3 \4/p' \
+        >atoms.txt
+{ echo 4; echo "tet-03"; cat atoms.txt; } >tet03.xyz
+expect 0 '' "pesx eval reads the fitted potential" -- "$PESX" eval tet03.xyz -p pot.xml -o ev.xyz -q
+e_eval=$(sed -n '2s/.*energy=\([^ ]*\).*/\1/p' ev.xyz)
+e_par=$(awk -F'\t' '$1 == "E" && $3 == "tet-03" { printf "%.10g", 4 * $7 }' parity.tsv)
+checks=$((checks + 1))
+if awk -v a="$e_eval" -v b="$e_par" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d < 1e-6) }'; then
+    pass "eval energy $e_eval = fit prediction $e_par"
+else
+    fail "eval energy '$e_eval' differs from the fit's '$e_par'"
+fi
+
+# same seed, same potential (apart from the date)
+expect 0 '' "second run, same seed" -- "$PESX" fit "$data" $small -o pot2.xml -q --curve c2.tsv \
+    --parity p2.tsv
+grep -v 'date' pot.xml >a.txt
+grep -v 'date' pot2.xml >b.txt
+checks=$((checks + 1))
+cmp -s a.txt b.txt && pass "--seed reproduces the potential" || fail "same seed, different potential"
+expect 0 '' "other seed" -- "$PESX" fit "$data" $small -o pot3.xml -q --seed 5 --curve c3.tsv \
+    --parity p3.tsv
+grep -v 'date' pot3.xml >c.txt
+checks=$((checks + 1))
+cmp -s a.txt c.txt && fail "another seed gives the same potential" || pass "--seed changes the potential"
+
+# committee: eval reports a spread
+expect 0 '2 members' "committee of 2" -- "$PESX" fit "$data" $small --committee 2 -o com.xml \
+    --curve c4.tsv --parity p4.tsv --optimizer lbfgs
+expect 0 '' "eval with the committee" -- "$PESX" eval tet03.xyz -p com.xml -o evc.xyz -q
+grep -q 'energy_std=' evc.xyz && pass "committee energy_std in eval output" ||
+    fail "no energy_std from the committee"
+
+# SIGINT: stops, writes the best potential so far and the checkpoint; --resume finishes
+"$PESX" fit "$data" --rc 4.5 --hidden 4,4 --epochs 1000000 --batch 4 --checkpoint-every 1 \
+    -o int.xml --curve int.tsv --parity intp.tsv -q >int.out 2>int.err &
+pid=$!
+i=0
+while [ "$i" -lt 300 ] && [ "$(grep -vc '^#' int.tsv 2>/dev/null || echo 0)" -lt 4 ]; do
+    sleep 0.1; i=$((i + 1))
+done
+kill -INT "$pid"
+wait "$pid"
+st=$?
+checks=$((checks + 1))
+[ "$st" -eq 1 ] && pass "SIGINT: exit 1" || fail "SIGINT: exit $st"
+grep -q 'interrupted' int.err && pass "SIGINT is reported" || fail "SIGINT not reported"
+[ -s int.xml ] && [ -s int.xml.checkpoint ] && pass "SIGINT: potential and checkpoint written" ||
+    fail "SIGINT: missing int.xml or its checkpoint"
+expect 0 '' "interrupted potential evaluates" -- "$PESX" eval tet03.xyz -p int.xml -o evi.xyz -q
+expect 0 'wrote int.xml' "--resume finishes the interrupted fit" -- \
+    "$PESX" fit "$data" --rc 4.5 --hidden 4,4 --epochs 3 --batch 4 -o int.xml --curve int.tsv \
+    --parity intp.tsv --resume
+[ -e int.xml.checkpoint ] && fail "checkpoint left after a finished fit" ||
+    pass "checkpoint removed after a finished fit"
+
+# bad input
+expect 2 'pesx fit: error: .*nosuch.xml' "missing data file" -- "$PESX" fit nosuch.xml -q
+printf '<dataset units="eV Angstrom">\n  <structure>\n    <atom element="Al" x="0" y="0"\n' >bad.xml
+expect 2 'bad.xml:[0-9]+' "malformed data file names file and line" -- "$PESX" fit bad.xml -q
+expect 2 'adam or lbfgs' "unknown optimizer" -- "$PESX" fit "$data" --optimizer sgd
+expect 2 'sum < 1' "fractions too large" -- "$PESX" fit "$data" --test-fraction 0.6 --val-fraction 0.5
+expect 2 'hidden' "bad --hidden" -- "$PESX" fit "$data" --hidden 4,x
+expect 2 'exclude' "--test with --test-fraction" -- "$PESX" fit "$data" --test "$data" --test-fraction 0.2
+expect 2 'no data file' "no data file" -- "$PESX" fit
+expect 2 'checkpoint' "--resume without a checkpoint" -- "$PESX" fit "$data" -o none.xml --resume -q
+finish
