@@ -227,6 +227,12 @@ START_TEST(test_defaults)
     ck_assert_double_eq(p.alpha_start, 0.1);
     ck_assert_double_eq(p.f_alpha, 0.99);
     ck_assert_int_eq(p.energy_check, 0);
+    ck_assert_int_eq(p.precon, PESX_PRECON_AUTO);
+    ck_assert_ptr_null(p.precon_atoms);
+    ck_assert_double_eq(p.precon_A, 3.0);
+    ck_assert_double_eq(p.precon_rcut, 2.0);
+    ck_assert_double_eq(p.precon_c_stab, 0.1);
+    ck_assert_double_eq(p.precon_r_nn, 0.0);
     pesx_converge_default(&c);
     ck_assert_double_eq(c.fmax, 0.01);
     ck_assert_double_eq(c.fnorm, 0.0);
@@ -265,6 +271,11 @@ START_TEST(test_bad_params)
     p.h0 = -1.0;
     ck_assert_ptr_null(pesx_minimizer_alloc(&pesx_minimizer_lbfgs, 3, &p));
     ck_assert_ptr_null(pesx_minimizer_alloc(NULL, 3, &p));
+    pesx_minimizer_params_default(&p);
+    p.precon = 7;
+    ck_assert_ptr_null(pesx_minimizer_alloc(&pesx_minimizer_lbfgs, 3, &p));
+    p.precon = PESX_PRECON_EXP;
+    ck_assert_ptr_null(pesx_minimizer_alloc(&pesx_minimizer_lbfgs, 4, &p)); /* not 3 per atom */
     pesx_minimizer_free(NULL);
 }
 END_TEST
@@ -907,6 +918,12 @@ START_TEST(test_precon_minimize)
     precon_params(&mp);
     lj13_start(x, 0.08, 13);
     relax_cluster_params(&pesx_minimizer_lbfgs, &mp, 13, x, LJ13_EMIN);
+    mp.precon = PESX_PRECON_NONE;
+    lj13_start(x, 0.08, 13);
+    relax_cluster_params(&pesx_minimizer_lbfgs, &mp, 13, x, LJ13_EMIN);
+    lj7_start(x, 0.08, 11);
+    relax_cluster_params(&pesx_minimizer_lbfgs, &mp, 7, x, LJ7_EMIN);
+    mp.precon = PESX_PRECON_EXP;
 
     lj13_start(x, 0.15, 5);
     memcpy(x0, x, sizeof x);
@@ -924,6 +941,56 @@ START_TEST(test_precon_minimize)
     ck_assert_double_le(w.max_move, mp.max_step * (1 + 1e-12));
     free(w.xprev);
     pesx_atoms_objective_release(&ao);
+    pesx_atoms_free(a);
+    pesx_potential_free(p);
+}
+END_TEST
+
+/* PESX_PRECON_AUTO: the preconditioner for an atoms objective (the same
+ * run as asking for it), none for any other objective. */
+START_TEST(test_precon_auto)
+{
+    pesx_potential *p = pesx_potential_open(LJ_SPEC);
+    pesx_minimize_result r[3];
+    double x[39];
+    pesx_atoms *a;
+    pesx_converge c = {1e-5, 0.0, 5000};
+    lj13_start(x, 0.15, 21);
+    a = cluster_alloc(13, x);
+    for (int v = 0; v < 3; v++) {
+        static const int mode[3] = {PESX_PRECON_AUTO, PESX_PRECON_EXP, PESX_PRECON_NONE};
+        pesx_atoms_objective ao;
+        pesx_objective o;
+        pesx_minimizer_params mp;
+        pesx_minimizer_params_default(&mp);
+        mp.precon = mode[v];
+        memcpy(x, a->x, sizeof x);
+        ck_assert_int_eq(pesx_atoms_objective_init(&ao, &o, p, a), PESX_OK);
+        ck_assert_int_eq(pesx_minimize(&o, &pesx_minimizer_lbfgs, &mp, &c, x, NULL, NULL, &r[v]),
+                         PESX_OK);
+        pesx_atoms_objective_release(&ao);
+    }
+    ck_assert_uint_eq(r[0].calls, r[1].calls);
+    ck_assert_double_eq(r[0].energy, r[1].energy);
+    ck_assert_uint_ne(r[0].calls, r[2].calls);
+    {
+        /* any other objective: AUTO runs as NONE */
+        pesx_objective o;
+        pesx_minimizer_params mp;
+        double q[2][QN] = {{0}};
+        size_t calls[2];
+        for (int v = 0; v < 2; v++) {
+            objective_set(&o, QN, quad_eval, NULL, 3);
+            pesx_minimizer_params_default(&mp);
+            mp.precon = v ? PESX_PRECON_NONE : PESX_PRECON_AUTO;
+            ck_assert_int_eq(pesx_minimize(&o, &pesx_minimizer_lbfgs, &mp, NULL, q[v], NULL, NULL,
+                                           &r[v]),
+                             PESX_OK);
+            calls[v] = r[v].calls;
+        }
+        ck_assert_uint_eq(calls[0], calls[1]);
+        ck_assert_mem_eq(q[0], q[1], sizeof q[0]);
+    }
     pesx_atoms_free(a);
     pesx_potential_free(p);
 }
@@ -1027,6 +1094,7 @@ static Suite *opt_suite(void)
     tcase_add_test(tc, test_precon_exact);
     tcase_add_test(tc, test_precon_spd);
     tcase_add_test(tc, test_precon_minimize);
+    tcase_add_test(tc, test_precon_auto);
     tcase_add_test(tc, test_precon_periodic);
     suite_add_tcase(s, tc);
     return s;

@@ -52,6 +52,12 @@ void pesx_atoms_objective_release(pesx_atoms_objective *ao);
 
 /* ---- minimizers -------------------------------------------------------- */
 
+enum {
+    PESX_PRECON_NONE = 0,
+    PESX_PRECON_EXP = 1,  /* bond-stiffness model of the geometry       */
+    PESX_PRECON_AUTO = 2  /* EXP for a pesx_atoms_objective, else NONE  */
+};
+
 typedef struct {
     double max_step;   /* largest displacement of one atom per step, Angstrom;
                         * 0 = no cap (0.2)                                     */
@@ -78,10 +84,14 @@ typedef struct {
      * of the current geometry (Packwood et al., J. Chem. Phys. 144, 164109
      * (2016), "Exp" weights exp(-A (r/r_nn - 1)) acting along each bond
      * within rcut r_nn, plus c_stab I; gamma = s.y / y.P^-1 y).  Only for
-     * x = the 3n positions of one structure (pesx_atoms_objective); off
-     * for bands and dimers.  A zeroed struct has it off.  On LJ38 it cuts
-     * the force calls by about a third (tests/bench/bench_lj38). */
-    int precon;                     /* 0 = none (0)                          */
+     * x = the 3n positions of one structure; wrong for bands and dimers.
+     * PESX_PRECON_AUTO (the default) means: on when pesx_minimize runs on
+     * a pesx_atoms_objective (cell and pbc from its structure), off
+     * otherwise (and off in a bare pesx_minimizer_alloc).  A zeroed struct
+     * has it off.  Measured: LJ38 (OptBench, 100 starts) 182 -> 121 mean
+     * force calls; rattled Pt(111) heptamer slab 237 -> 92; n2p2 water
+     * cluster 260 -> 135 (tests/bench/bench_lj38). */
+    int precon;                     /* PESX_PRECON_* (AUTO)                  */
     const pesx_atoms *precon_atoms; /* cell and pbc for the neighbour search;
                                      * NULL = open boundaries (NULL)         */
     double precon_r_nn;   /* nearest-neighbour distance; 0 = the median of

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opt_impl.h"
+
 static int atoms_eval(void *ctx, const double *x, double *energy, double *gradient)
 {
     pesx_atoms_objective *ao = ctx;
@@ -24,6 +26,13 @@ static int atoms_eval(void *ctx, const double *x, double *energy, double *gradie
     for (size_t k = 0; k < n3; k++)
         gradient[k] = -ao->forces[k];
     return PESX_OK;
+}
+
+const pesx_atoms *opt_objective_atoms(const pesx_objective *o)
+{
+    if (!o || o->eval != atoms_eval || !o->ctx)
+        return NULL;
+    return ((const pesx_atoms_objective *)o->ctx)->atoms;
 }
 
 int pesx_atoms_objective_init(pesx_atoms_objective *ao, pesx_objective *o,

@@ -86,7 +86,11 @@ static int lbfgs_init(void *state, size_t n, const pesx_minimizer_params *p)
                               "lbfgs: out of memory (n = %zu, memory = %zu)", n, m);
     }
     L->h0_init = p->h0 > 0.0 ? p->h0 : 1.0 / 70.0;
-    if (p->precon) {
+    if (p->precon != PESX_PRECON_NONE && p->precon != PESX_PRECON_EXP &&
+        p->precon != PESX_PRECON_AUTO)
+        return pesx_error_set(PESX_EINVAL, NULL, 0, "lbfgs: unknown preconditioner %d",
+                              p->precon);
+    if (p->precon == PESX_PRECON_EXP) {
         int status;
         L->pc = calloc(1, sizeof *L->pc);
         L->pz = malloc(n * sizeof *L->pz);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opt_impl.h"
+
 void pesx_converge_default(pesx_converge *c)
 {
     c->fmax = 0.01;
@@ -36,6 +38,7 @@ int pesx_minimize(pesx_objective *o, const pesx_minimizer_type *T,
                   pesx_minimize_result *res)
 {
     pesx_converge cdef;
+    pesx_minimizer_params mpa;
     pesx_minimize_result rdef;
     pesx_minimizer *m = NULL;
     double *g = NULL, *dx = NULL, *xlast = NULL, e = 0.0;
@@ -59,6 +62,19 @@ int pesx_minimize(pesx_objective *o, const pesx_minimizer_type *T,
     if (!g || !dx || !xlast) {
         status = pesx_error_set(PESX_ENOMEM, NULL, 0, "minimize: out of memory (n = %zu)", n);
         goto done;
+    }
+    /* PESX_PRECON_AUTO: precondition a structure's positions, nothing else */
+    if (!mp) {
+        pesx_minimizer_params_default(&mpa);
+        mp = &mpa;
+    }
+    if (mp->precon == PESX_PRECON_AUTO) {
+        const pesx_atoms *a = opt_objective_atoms(o);
+        mpa = *mp;
+        mpa.precon = a ? PESX_PRECON_EXP : PESX_PRECON_NONE;
+        if (a && !mpa.precon_atoms)
+            mpa.precon_atoms = a;
+        mp = &mpa;
     }
     m = pesx_minimizer_alloc(T, n, mp);
     if (!m) {

@@ -33,7 +33,7 @@ void pesx_minimizer_params_default(pesx_minimizer_params *p)
     p->energy_check = 0;
     p->max_rise = 1e-4;
     p->max_reject = 10;
-    p->precon = 0;
+    p->precon = PESX_PRECON_AUTO;
     p->precon_atoms = NULL;
     p->precon_r_nn = 0.0;
     p->precon_A = 3.0;

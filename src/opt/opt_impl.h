@@ -19,6 +19,9 @@ static inline size_t opt_group(size_t group)
     return group ? group : 3;
 }
 
+/* The structure behind O when it is a pesx_atoms_objective, else NULL. */
+const pesx_atoms *opt_objective_atoms(const pesx_objective *o);
+
 /* The L-BFGS preconditioner on atom positions (precon.c). */
 typedef struct {
     size_t n, na;               /* coordinates, atoms                   */

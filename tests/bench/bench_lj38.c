@@ -5,9 +5,11 @@
  * counts, the first one included; more than 10,000 calls is a failure.
  *
  *   bench_lj38 [-m lbfgs|fire|all] [-M memory] [-s max_step] [-e max_rise]
- *              [-p [-A a] [-c c_stab] [-r rcut]] [-v] [DIR]
+ *              [-n | -A a -c c_stab -r rcut] [-v] [DIR]
  *
- * -p turns on the L-BFGS preconditioner (precon.c).
+ * The L-BFGS preconditioner (precon.c) is on, as by default for a
+ * structure; -n turns it off (plain L-BFGS, as ASE and eOn), -A, -c, -r
+ * set its parameters.
  *
  * DIR holds cluster_NNNN.extxyz (default $PESX_SHARED/ref/optbench/
  * lj38_minimization).  Prints, per minimizer, the OptBench figures: cases,
@@ -114,7 +116,7 @@ int main(int argc, char **argv)
     struct dirent *de;
 
     pesx_minimizer_params_default(&mp);
-    while ((c = getopt(argc, argv, "m:M:s:e:pA:c:r:vh")) != -1) {
+    while ((c = getopt(argc, argv, "m:M:s:e:nA:c:r:vh")) != -1) {
         switch (c) {
         case 'm': which = optarg; break;
         case 'M': mp.memory = (size_t)strtoul(optarg, NULL, 10); break;
@@ -123,14 +125,14 @@ int main(int argc, char **argv)
             mp.energy_check = 1;
             mp.max_rise = strtod(optarg, NULL);
             break;
-        case 'p': mp.precon = 1; break;
+        case 'n': mp.precon = PESX_PRECON_NONE; break;
         case 'A': mp.precon_A = strtod(optarg, NULL); break;
         case 'c': mp.precon_c_stab = strtod(optarg, NULL); break;
         case 'r': mp.precon_rcut = strtod(optarg, NULL); break;
         case 'v': verbose = 1; break;
         default:
             fprintf(stderr, "usage: bench_lj38 [-m lbfgs|fire|all] [-M memory] [-s max_step] "
-                            "[-e max_rise] [-p [-A a] [-c c_stab] [-r rcut]] [-v] [DIR]\n");
+                            "[-e max_rise] [-n | -A a -c c_stab -r rcut] [-v] [DIR]\n");
             return c == 'h' ? 0 : 2;
         }
     }
@@ -164,9 +166,11 @@ int main(int argc, char **argv)
     printf("LJ38 minimisation (OptBench): %zu starts from %s, |F|_2 < 0.01, max_step %g, "
            "memory %zu%s",
            nfiles, dir, mp.max_step, mp.memory, mp.energy_check ? ", energy check" : "");
-    if (mp.precon)
-        printf(", preconditioner A %g rcut %g c_stab %g", mp.precon_A, mp.precon_rcut,
+    if (mp.precon != PESX_PRECON_NONE)
+        printf(", L-BFGS preconditioner A %g rcut %g c_stab %g", mp.precon_A, mp.precon_rcut,
                mp.precon_c_stab);
+    else
+        printf(", no preconditioner");
     printf("\n");
     for (const pesx_minimizer_type *const *t = pesx_minimizer_types(); *t; t++)
         if (strcmp(which, "all") == 0 || strcmp(which, (*t)->name) == 0)
