@@ -42,6 +42,7 @@ typedef struct {
     pesx_dimer_params dp;
     int do_mode;
     int trace;
+    int check;
     const char *cases;
 } bench_opts;
 
@@ -124,10 +125,16 @@ int main(int argc, char **argv)
     op.neb_steps = 6;
     op.do_mode = 1;
     op.trace = 0;
+    op.check = 1;
     op.cases = NULL;
     pesx_dimer_params_default(&op.dp);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--no-check")) { /* parameter scans: skip the Hessian */
+            op.check = 0;
+            op.do_mode = 0;
+            continue;
+        }
         if (!strcmp(a, "--trace")) {
             op.trace = 1;
             continue;
@@ -285,7 +292,9 @@ int main(int argc, char **argv)
         pesx_vib v;
         pesx_vib_init(&v);
         int first_order = 0;
-        if (st == PESX_OK) {
+        if (st == PESX_OK && !op.check)
+            first_order = 1, neg = 9999;
+        if (st == PESX_OK && op.check) {
             pesx_hessian H;
             pesx_hessian_init(&H);
             if (pesx_hessian_compute(&H, &o, x, 1e-3) == PESX_OK &&
