@@ -31,6 +31,23 @@ else
     fail "report, plot or saddle incomplete"
 fi
 
+# ASE reads the band (energies, forces) and its NEBTools spline agrees with ours
+if /usr/bin/python3 -c 'import ase.io' 2>/dev/null; then
+    checks=$((checks + 1))
+    if /usr/bin/python3 - band.xyz "$(attr hop.xml spline barrier)" <<'PY'
+import sys, ase.io
+try:
+    from ase.mep import NEBTools
+except ImportError:
+    from ase.neb import NEBTools
+band = ase.io.read(sys.argv[1], index=':')
+assert len(band) == 9 and band[4].get_forces().shape == (17, 3)
+barrier, _ = NEBTools(band).get_barrier(fit=True)
+assert abs(barrier - float(sys.argv[2])) < 1e-5, (barrier, sys.argv[2])
+PY
+    then pass "ASE reads the band; NEBTools' fitted barrier = ours"; else fail "ASE disagrees"; fi
+fi
+
 # variants reach the same saddle: a guess through the saddle, energy-weighted
 # springs, FIRE, relaxed endpoints, linear interpolation; --traj has every band
 for v in "--guess saddle.xyz" "--k-min 0.5" "--optimizer fire --max-steps 3000" "--relax-ends" \
