@@ -18,7 +18,4 @@ typedef int (*fit_sf_row_fn)(size_t e, size_t atom, const double *G, void *ctx);
 int fit_sf_rows(const pesx_dataset *ds, const pesx_descriptor *d, const unsigned char *take,
                 fit_sf_row_fn fn, void *ctx);
 
-/* Map one potential-file SF to a descriptor SF (WHERE names it in errors). */
-int fit_sf_from_file(const pesx_potential_file_sf *s, const char *where, pesx_sf *out);
-
 #endif

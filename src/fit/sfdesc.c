@@ -6,59 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pesx/fit_sf.h>
+#include <pesx/potential_bpnn.h>
 #include "fit/sf_impl.h"
-
-int fit_sf_from_file(const pesx_potential_file_sf *s, const char *where, pesx_sf *out)
-{
-    static const char *const names[] = {"eta", "rs", "rc", "lambda", "zeta",
-                                        "kappa", "rl", "theta_l", "theta_r", NULL};
-    double *slot[9];
-    const pesx_sf_type *T;
-    char req[128], *tok, *save = NULL;
-    memset(out, 0, sizeof *out);
-    if (!(T = pesx_sf_type_lookup(s->type)))
-        return pesx_error_prefix("%s", where);
-    out->type = T;
-    slot[0] = &out->eta;
-    slot[1] = &out->rs;
-    slot[2] = &out->rc;
-    slot[3] = &out->lambda;
-    slot[4] = &out->zeta;
-    slot[5] = &out->kappa;
-    slot[6] = &out->rl;
-    slot[7] = &out->theta_l;
-    slot[8] = &out->theta_r;
-    for (size_t p = 0; p < s->n_params; p++) {
-        int k;
-        for (k = 0; names[k] && strcmp(names[k], s->param_name[p]); k++)
-            ;
-        if (!names[k])
-            return pesx_error_set(PESX_EINVAL, NULL, 0, "%s: unknown parameter '%s'", where,
-                                  s->param_name[p]);
-        *slot[k] = s->param[p];
-    }
-    snprintf(req, sizeof req, "%s", T->params);
-    for (tok = strtok_r(req, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-        double v;
-        if (!pesx_potential_file_sf_get(s, tok, &v))
-            return pesx_error_set(PESX_EINVAL, NULL, 0,
-                                  "%s: symmetry function type %s needs parameter '%s'", where,
-                                  T->name, tok);
-    }
-    if (T->has_sub) {
-        if (strlen(s->sub) >= sizeof out->sub)
-            return pesx_error_set(PESX_EINVAL, NULL, 0, "%s: bad subtype '%s'", where, s->sub);
-        strcpy(out->sub, s->sub);
-    }
-    if (!(T->flags & PESX_SF_WEIGHTED)) {
-        out->z1 = s->e1[0] ? pesx_element_z(s->e1) : 0;
-        out->z2 = s->e2[0] ? pesx_element_z(s->e2) : 0;
-        if ((s->e1[0] && out->z1 <= 0) || (s->e2[0] && out->z2 <= 0))
-            return pesx_error_set(PESX_EINVAL, NULL, 0, "%s: unknown element '%s%s%s'", where,
-                                  s->e1, s->e2[0] ? "/" : "", s->e2);
-    }
-    return PESX_OK;
-}
 
 pesx_descriptor *pesx_fit_descriptor_from_file(const pesx_potential_file *pf)
 {
@@ -82,7 +31,7 @@ pesx_descriptor *pesx_fit_descriptor_from_file(const pesx_potential_file *pf)
             char where[96];
             pesx_sf sf;
             snprintf(where, sizeof where, "element %s, symmetry function %zu", el->symbol, k + 1);
-            if (fit_sf_from_file(&el->sf[k], where, &sf) || pesx_descriptor_add(d, el->z, &sf)) {
+            if (pesx_bpnn_sf_from_file(&el->sf[k], where, &sf) || pesx_descriptor_add(d, el->z, &sf)) {
                 if (pesx_error_last()->code == PESX_OK)
                     pesx_error_set(PESX_EINVAL, NULL, 0, "%s: rejected", where);
                 pesx_descriptor_free(d);

@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "potential/bpnn_impl.h"
+#include <pesx/potential_bpnn.h>
 
-static int sf_from_file(const pesx_potential_file_sf *s, const char *where, pesx_sf *out)
+int pesx_bpnn_sf_from_file(const pesx_potential_file_sf *s, const char *where, pesx_sf *out)
 {
     static const char *const names[] = {"eta", "rs", "rc", "lambda", "zeta",
                                         "kappa", "rl", "theta_l", "theta_r", NULL};
@@ -154,7 +155,7 @@ int pesx_bpnn_build(pesx_bpnn *b, const pesx_potential_file *pf, const char *pat
             pesx_sf sf;
             snprintf(where, sizeof where, "%s: element %s, symmetry function %zu", src,
                      el->symbol, k + 1);
-            if ((st = sf_from_file(s, where, &sf)))
+            if ((st = pesx_bpnn_sf_from_file(s, where, &sf)))
                 goto fail;
             if ((st = pesx_descriptor_add(b->desc, el->z, &sf))) {
                 pesx_error_prefix("%s: ", where);

@@ -36,3 +36,5 @@ tests_bench_bench_water_LDADD = src/libpesx.a $(PESX_LIBS)
 
 TESTS += tests/cli/potential.sh
 EXTRA_DIST += tests/cli/potential.sh
+# the SF conversion bpnn shares with the fit (potential_bpnn.h)
+src_libpesx_a_SOURCES += include/pesx/potential_bpnn.h
