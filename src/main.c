@@ -18,7 +18,7 @@ static const struct command commands[] = {
     {"opt", cmd_opt, "relax a structure to a local minimum"},
     {"neb", cmd_neb, "climbing-image NEB between two minima, with the barrier report"},
     {"barrier", cmd_barrier, "barrier report of a band from any source"},
-    {"convert", cmd_convert, "n2p2/RuNNer potentials into potential.xml, committees"},
+    {"convert", cmd_convert, "potentials into potential.xml; data sets between formats"},
     {"fit", cmd_fit, "train a neural-network potential (or a committee) on energies and forces"},
     {"saddle", cmd_saddle, "saddle point by the dimer method, frequencies and HTST rate"},
     {"vib", cmd_vib, "normal modes and harmonic frequencies of a structure"},
