@@ -316,6 +316,19 @@ static void training(int optimizer)
     ck_assert_msg(l1 < 0.5 * l0, "%s: loss %g -> %g", pesx_fit_optimizer_name(optimizer), l0, l1);
     ck_assert_uint_eq(best, W.best_epoch);
     ck_assert_uint_gt(done, 5);
+    if (optimizer == PESX_FIT_ADAM) {
+        /* an L-BFGS polish continues from the best weights: never worse */
+        double l2v;
+        o.polish = 10;
+        o.epochs = 3;
+        W.calls = 0;
+        ck_assert_int_eq(pesx_fit_train(&F.m, 0, F.s, tr, 12, va, 4, &o, &done, &best), PESX_OK);
+        ck_assert_uint_gt(done, 3);
+        ck_assert_uint_eq(best, W.best_epoch);
+        ck_assert_int_eq(pesx_fit_loss(&F.m, 0, F.s, tr, 12, &o.loss, NULL, &l2v, NULL, NULL),
+                         PESX_OK);
+        (void)l2v;
+    }
     /* the kept weights give the best validation score */
     {
         pesx_fit_errors ev;

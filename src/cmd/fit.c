@@ -18,8 +18,8 @@ static const char usage[] =
     "pesx fit DATA [-o FILE] [--test FILE] [--test-fraction F] [--val-fraction F]\n"
     "       [--sf FILE] [--rc R] [--hidden N,N] [--activation NAME]\n"
     "       [--optimizer NAME] [--epochs N] [--batch N] [--lr X] [--lr-final X]\n"
-    "       [--patience N] [--force-weight B] [--l2 L] [--committee M] [--seed S]\n"
-    "       [--curve FILE] [--parity FILE] [--plot DIR] [--checkpoint-every N]\n"
+    "       [--polish N] [--patience N] [--force-weight B] [--l2 L] [--committee M]\n"
+    "       [--seed S] [--curve FILE] [--parity FILE] [--plot DIR] [--checkpoint-every N]\n"
     "       [--resume] [-q] [-v]\n"
     "\n"
     "  DATA                  training data: data.xml, extended XYZ or n2p2 input.data\n"
@@ -37,6 +37,8 @@ static const char usage[] =
     "      --batch N         Adam mini-batch, structures (8)\n"
     "      --lr X            Adam learning rate (0.003)\n"
     "      --lr-final X      Adam rate at the last epoch, geometric decay (1e-4)\n"
+    "      --polish N        after Adam, N full-batch L-BFGS iterations from the\n"
+    "                        best weights (100)\n"
     "      --patience N      stop after N epochs without a better validation\n"
     "                        error; 0 = never (0)\n"
     "      --force-weight B  weight of the force term in the loss (1)\n"
@@ -258,6 +260,7 @@ static int parse_args(int argc, char **argv, options *op)
         {"plot", required_argument, NULL, 20},
         {"checkpoint-every", required_argument, NULL, 21},
         {"resume", no_argument, NULL, 22},
+        {"polish", required_argument, NULL, 23},
         CMD_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0}};
     int c;
@@ -276,6 +279,7 @@ static int parse_args(int argc, char **argv, options *op)
     op->curve = "fit-curve.tsv";
     op->parity = "fit-parity.tsv";
     pesx_fit_options_default(&op->o);
+    op->o.polish = 100;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
@@ -368,6 +372,11 @@ static int parse_args(int argc, char **argv, options *op)
             op->checkpoint_every = (size_t)v;
             break;
         case 22: op->resume = 1; break;
+        case 23:
+            if (cmd_parse_count("--polish", optarg, 0, 1000000, &v))
+                return CMD_BAD_INPUT;
+            op->o.polish = (size_t)v;
+            break;
         case 'q': cmd_quiet(); op->quiet = 1; break;
         case 'v': cmd_verbose(); break;
         case 'h': cmd_print_usage(stdout, usage); exit(CMD_OK);
@@ -533,7 +542,8 @@ int cmd_fit(int argc, char **argv)
         rc = cmd_fail(pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory"));
         goto out;
     }
-    R.total_epochs = op.o.epochs * op.committee;
+    R.total_epochs = (op.o.epochs + (op.o.optimizer == PESX_FIT_ADAM ? op.o.polish : 0)) *
+                     op.committee;
     pesx_progress_start(&R.bar, "fit", R.total_epochs);
     {
         size_t trained = first_member;
@@ -556,7 +566,7 @@ int cmd_fit(int argc, char **argv)
             if (q == first_member && resume_epoch)
                 o.epochs = o.epochs > resume_epoch ? o.epochs - resume_epoch : 0;
             R.member = q;
-            R.epochs_before = q * op.o.epochs;
+            R.epochs_before = q * (R.total_epochs / op.committee);
             if ((st = pesx_fit_train(&m, q, s, midx, a, midx + a, b, &o, &done, &best))) {
                 rc = cmd_fail(st);
                 goto out;

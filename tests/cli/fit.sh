@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/cli/lib.sh"
 data=$top_srcdir/tests/data/fit/alau4.xml
 cd "$work" || exit 1
-small="--rc 4.5 --hidden 4,4 --epochs 6 --batch 4 --checkpoint-every 0"
+small="--rc 4.5 --hidden 4,4 --epochs 6 --polish 0 --batch 4 --checkpoint-every 0"
 
 expect 0 'test .*tet-' "fit a small data set, table with worst structures" -- \
     "$PESX" fit "$data" $small -o pot.xml --curve curve.tsv --parity parity.tsv --plot plots
@@ -59,7 +59,7 @@ grep -q 'energy_std=' evc.xyz && pass "committee energy_std in eval output" ||
     fail "no energy_std from the committee"
 
 # SIGINT: stops, writes the best potential so far and the checkpoint; --resume finishes
-"$PESX" fit "$data" --rc 4.5 --hidden 4,4 --epochs 1000000 --batch 4 --checkpoint-every 1 \
+"$PESX" fit "$data" --rc 4.5 --hidden 4,4 --epochs 1000000 --polish 0 --batch 4 --checkpoint-every 1 \
     -o int.xml --curve int.tsv --parity intp.tsv -q >int.out 2>int.err &
 pid=$!
 i=0
@@ -90,5 +90,10 @@ expect 2 'sum < 1' "fractions too large" -- "$PESX" fit "$data" --test-fraction 
 expect 2 'hidden' "bad --hidden" -- "$PESX" fit "$data" --hidden 4,x
 expect 2 'exclude' "--test with --test-fraction" -- "$PESX" fit "$data" --test "$data" --test-fraction 0.2
 expect 2 'no data file' "no data file" -- "$PESX" fit
+expect 0 '' "Adam then an L-BFGS polish" -- "$PESX" fit "$data" --rc 4.5 --hidden 4,4 --epochs 3 \
+    --polish 4 --checkpoint-every 0 -o pol.xml --curve pol.tsv --parity polp.tsv -q
+rows=$(grep -vc '^#' pol.tsv)
+[ "$rows" -gt 4 ] && pass "polish iterations follow the Adam epochs ($rows rows)" ||
+    fail "no polish iterations in the curve ($rows rows)"
 expect 2 'checkpoint' "--resume without a checkpoint" -- "$PESX" fit "$data" -o none.xml --resume -q
 finish
