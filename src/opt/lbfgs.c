@@ -71,6 +71,10 @@ static int lbfgs_init(void *state, size_t n, const pesx_minimizer_params *p)
     if (p->energy_check && !(p->max_rise >= 0.0))
         return pesx_error_set(PESX_EINVAL, NULL, 0, "lbfgs: max_rise must be >= 0 (got %g)",
                               p->max_rise);
+    if (p->precon != PESX_PRECON_NONE && p->precon != PESX_PRECON_EXP &&
+        p->precon != PESX_PRECON_AUTO)
+        return pesx_error_set(PESX_EINVAL, NULL, 0, "lbfgs: unknown preconditioner %d",
+                              p->precon);
     L->n = n;
     L->m = m;
     L->p = *p;
@@ -86,10 +90,6 @@ static int lbfgs_init(void *state, size_t n, const pesx_minimizer_params *p)
                               "lbfgs: out of memory (n = %zu, memory = %zu)", n, m);
     }
     L->h0_init = p->h0 > 0.0 ? p->h0 : 1.0 / 70.0;
-    if (p->precon != PESX_PRECON_NONE && p->precon != PESX_PRECON_EXP &&
-        p->precon != PESX_PRECON_AUTO)
-        return pesx_error_set(PESX_EINVAL, NULL, 0, "lbfgs: unknown preconditioner %d",
-                              p->precon);
     if (p->precon == PESX_PRECON_EXP) {
         int status;
         L->pc = calloc(1, sizeof *L->pc);
@@ -99,6 +99,7 @@ static int lbfgs_init(void *state, size_t n, const pesx_minimizer_params *p)
             return pesx_error_set(PESX_ENOMEM, NULL, 0, "lbfgs: out of memory");
         }
         if ((status = opt_precon_init(L->pc, n, p))) {
+            opt_precon_release(L->pc);
             free(L->pc);
             L->pc = NULL;
             lbfgs_release(L);
