@@ -448,6 +448,39 @@ START_TEST(test_fuzz)
 }
 END_TEST
 
+/* The checksum: SHA-256 of the canonical numbers (reference computed with
+ * Python's hashlib over the same little-endian doubles, read by ASE), the
+ * same for every format, and changed by one ulp of one force. */
+START_TEST(test_checksum)
+{
+    static const char *const ref =
+        "sha256:9d2194c02e1fb6c1ef9bb211d72dce67e409d8946b4391540a151e5b773795af";
+    char p[512], q[512], sum[80], sum2[80];
+    pesx_dataset a, b;
+    ck_assert_int_eq(pesx_dataset_read(data(p, sizeof p, "good_hartree.xml"), &a), PESX_OK);
+    pesx_dataset_checksum(&a, sum, sizeof sum);
+    ck_assert_str_eq(sum, ref);
+    for (int f = 0; f < 2; f++) {
+        pesx_data_format fmt = f ? PESX_DATA_N2P2 : PESX_DATA_XYZ;
+        pesx_data_writer *w = pesx_data_writer_open(tmp_path(q, sizeof q, f ? "c.data" : "c.xyz"), fmt, 1, 1);
+        for (size_t k = 0; k < a.n; k++) {
+            pesx_dataset_entry e;
+            pesx_dataset_get(&a, k, &e);
+            ck_assert_int_eq(pesx_data_writer_add(w, &e), PESX_OK);
+        }
+        ck_assert_int_eq(pesx_data_writer_close(w), PESX_OK);
+        ck_assert_int_eq(pesx_data_read(q, fmt, 1, 1, &b), PESX_OK);
+        pesx_dataset_checksum(&b, sum2, sizeof sum2);
+        ck_assert_str_eq(sum2, ref);
+        pesx_dataset_release(&b);
+    }
+    a.force[4] = nextafter(a.force[4], 1.0);
+    pesx_dataset_checksum(&a, sum2, sizeof sum2);
+    ck_assert_str_ne(sum2, ref);
+    pesx_dataset_release(&a);
+}
+END_TEST
+
 START_TEST(test_writer_refusals)
 {
     char q[512];
@@ -549,6 +582,7 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, test_bad_input, 0, (int)(sizeof bad / sizeof *bad));
     tcase_add_test(tc, test_writer_refusals);
     tcase_add_test(tc, test_fuzz);
+    tcase_add_test(tc, test_checksum);
     tcase_add_test(tc, test_shared_auAl100);
     tcase_add_test(tc, test_shared_hcn);
     suite_add_tcase(s, tc);

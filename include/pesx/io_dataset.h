@@ -97,6 +97,15 @@ void pesx_dataset_get(const pesx_dataset *ds, size_t k, pesx_dataset_entry *e);
 int pesx_dataset_subset(pesx_dataset *dst, const pesx_dataset *src, const size_t *idx,
                         size_t m);
 
+/* "sha256:" and 64 hex digits into BUF (at least 72 bytes): the SHA-256 of
+ * the numbers of DS in a canonical order, independent of the file format
+ * and of the ids, so the same data read from data.xml, extended XYZ or
+ * input.data have one checksum (potential.xml's data_checksum).  The bytes
+ * hashed are little-endian IEEE doubles: for every structure n, then for
+ * every atom Z, x, y, z, fx, fy, fz, then the energy, the weight,
+ * has_cell (0/1), the cell (9, zeros without one) and pbc (3, 0/1). */
+void pesx_dataset_checksum(const pesx_dataset *ds, char *buf, size_t size);
+
 /* ---- data.xml ----------------------------------------------------------- */
 
 /* 1 when PATH is an XML file whose root element is <dataset> (a data.xml),

@@ -49,7 +49,8 @@ EXTRA_DIST += tests/data/potential
 # extended XYZ and n2p2 input.data as data sets ----
 src_libpesx_a_SOURCES += include/pesx/io_dataset.h src/io/dataset_impl.h src/io/dataset.c \
 	src/io/dataset_xml_read.c src/io/dataset_xml_write.c src/io/dataset_formats.c \
-	src/io/dataset_xyz.c src/io/dataset_n2p2.c src/io/n2p2_settings.c
+	src/io/dataset_xyz.c src/io/dataset_n2p2.c src/io/n2p2_settings.c \
+	src/io/dataset_checksum.c src/io/sha256.c src/io/sha256_impl.h
 check_PROGRAMS += tests/check_dataset
 TESTS += tests/check_dataset
 tests_check_dataset_SOURCES = tests/check_dataset.c $(TESTUTIL)
