@@ -151,6 +151,8 @@ START_TEST(mueller_brown_climbing_image)
     ck_assert(rep.saddle_fmax < 1e-4);
     ck_assert_uint_eq(rep.force_calls, st.calls);
     ck_assert_uint_eq(rep.force_calls, 2 + 9 * st.band_calls);
+    ck_assert_uint_eq(st.image_calls, 9 * st.band_calls);
+    ck_assert(rep.force_calls_per_image == (double)st.band_calls);
     ck_assert_uint_eq(pesx_potential_calls(p), st.calls);
     pesx_report_release(&rep);
     pesx_neb_free(b);
@@ -211,7 +213,7 @@ START_TEST(mueller_brown_resume)
     again = mb_band(p, 0, &np, 11);
     for (size_t i = 0; i < 11; i++)
         memcpy(pesx_neb_image(again, i), pesx_neb_image(part, i), 3 * sizeof(double));
-    pesx_neb_set_status(again, s2.step, s2.calls, s2.band_calls, s2.climbing);
+    pesx_neb_set_status(again, s2.step, s2.calls, s2.band_calls, s2.image_calls, s2.climbing);
     ck_assert_int_eq(pesx_neb_run(again, NULL, NULL), PESX_OK);
     pesx_neb_get_status(again, &s3);
     ck_assert(s3.step > s2.step && s3.calls > s2.calls);

@@ -108,6 +108,7 @@ typedef struct {
     size_t step;            /* optimizer steps so far                   */
     size_t calls;           /* single-structure force calls, total      */
     size_t band_calls;      /* evaluations of the whole band            */
+    size_t image_calls;     /* force calls on moving images             */
     int climbing;           /* climbing image active                    */
     size_t ci;              /* climbing (or highest interior) image     */
     double fmax;            /* band: largest per-atom NEB force         */
@@ -120,7 +121,7 @@ typedef struct {
 void pesx_neb_get_status(const pesx_neb *b, pesx_neb_status *st);
 /* Restore counters and the climbing state (resume from a checkpoint). */
 void pesx_neb_set_status(pesx_neb *b, size_t step, size_t calls, size_t band_calls,
-                         int climbing);
+                         size_t image_calls, int climbing);
 
 /* Called after every band evaluation; a non-zero return stops run() with
  * that status (e.g. an interrupt flag, checkpoint writing). */

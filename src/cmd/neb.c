@@ -94,6 +94,8 @@ static int band_frames(pesx_neb *b, pesx_frame **out, size_t *n_out)
         pesx_frame_add_info(&fr[i], "neb_calls", buf);
         snprintf(buf, sizeof buf, "%zu", st.band_calls);
         pesx_frame_add_info(&fr[i], "neb_band_calls", buf);
+        snprintf(buf, sizeof buf, "%zu", st.image_calls);
+        pesx_frame_add_info(&fr[i], "neb_image_calls", buf);
         pesx_frame_add_info(&fr[i], "neb_climbing", st.climbing ? "1" : "0");
         if (i == st.ci)
             pesx_frame_add_info(&fr[i], "neb_saddle", "1");
@@ -413,10 +415,11 @@ int cmd_neb(int argc, char **argv)
             const char *info = bf[0].info ? bf[0].info : "";
             long step = info_long(info, "neb_step", 0), calls = info_long(info, "neb_calls", 0);
             long bc = info_long(info, "neb_band_calls", 0);
+            long ic = info_long(info, "neb_image_calls", 0);
             int climbing = info_long(info, "neb_climbing", 0) != 0;
             pesx_neb_set_status(band, (size_t)(step > 0 ? step : 0),
                                 (size_t)(calls > 0 ? calls : 0), (size_t)(bc > 0 ? bc : 0),
-                                climbing);
+                                (size_t)(ic > 0 ? ic : 0), climbing);
             rs.last_checkpoint = (size_t)(step > 0 ? step : 0);
             if (pesx_log_level() > PESX_LOG_QUIET)
                 printf("# resuming %s: %zu images, step %ld, %ld force calls so far%s\n", resume,
@@ -495,7 +498,7 @@ int cmd_neb(int argc, char **argv)
             goto out;
         }
         if (pre_calls)
-            pesx_neb_set_status(band, 0, pre_calls, 0, np.climb == PESX_CLIMB_ON);
+            pesx_neb_set_status(band, 0, pre_calls, 0, 0, np.climb == PESX_CLIMB_ON);
     }
 
     rs.band = band;
@@ -583,10 +586,10 @@ int cmd_neb(int argc, char **argv)
             goto out;
         }
     }
-    printf("%s: barrier %.6f eV (forward), %.6f eV (reverse); %zu force calls, %zu per image; "
+    printf("%s: barrier %.6f eV (forward), %.6f eV (reverse); %zu force calls, %.1f per image; "
            "wrote %s, %s\n",
            status == PESX_OK ? "converged" : "NOT converged", rep.barrier_forward,
-           rep.barrier_reverse, st.calls, st.band_calls, output, saddle);
+           rep.barrier_reverse, st.calls, rep.force_calls_per_image, output, saddle);
     exit_code = status == PESX_OK ? CMD_OK : CMD_FAILED;
 out:
     pesx_report_release(&rep);

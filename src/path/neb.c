@@ -298,9 +298,11 @@ int pesx_neb_eval(pesx_neb *b)
     int status;
     if (!b->endpoints_done && (status = pesx_neb_eval_endpoints(b)))
         return status;
-    for (size_t i = 1; i + 1 < b->n_img; i++)
+    for (size_t i = 1; i + 1 < b->n_img; i++) {
         if ((status = eval_image(b, i)))
             return status;
+        b->image_calls++;
+    }
     b->band_calls++;
     neb_project(b);
     return PESX_OK;
@@ -311,6 +313,7 @@ void pesx_neb_get_status(const pesx_neb *b, pesx_neb_status *st)
     st->step = b->step;
     st->calls = b->calls;
     st->band_calls = b->band_calls;
+    st->image_calls = b->image_calls;
     st->climbing = b->climbing;
     st->ci = b->ci;
     st->fmax = b->fmax;
@@ -320,11 +323,13 @@ void pesx_neb_get_status(const pesx_neb *b, pesx_neb_status *st)
     st->converged = b->converged;
 }
 
-void pesx_neb_set_status(pesx_neb *b, size_t step, size_t calls, size_t band_calls, int climbing)
+void pesx_neb_set_status(pesx_neb *b, size_t step, size_t calls, size_t band_calls,
+                         size_t image_calls, int climbing)
 {
     b->step = step;
     b->calls = calls;
     b->band_calls = band_calls;
+    b->image_calls = image_calls;
     if (b->p.climb != PESX_CLIMB_OFF)
         b->climbing = climbing || b->p.climb == PESX_CLIMB_ON;
 }

@@ -136,7 +136,7 @@ int pesx_neb_report(pesx_neb *b, pesx_report *r)
     r->converged = b->converged;
     r->iterations = b->step;
     r->force_calls = b->calls;
-    r->force_calls_per_image = (double)b->band_calls;
+    r->force_calls_per_image = (double)b->image_calls / (double)(N - 2);
     if (b->pot)
         snprintf(r->potential, sizeof r->potential, "%s", pesx_potential_spec(b->pot));
     status = pesx_report_finish(r);

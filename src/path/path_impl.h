@@ -33,7 +33,7 @@ struct pesx_neb {
     unsigned char *extrap_flags;
     pesx_potential_result res; /* scratch pointing into the arrays above    */
     /* status */
-    size_t step, calls, band_calls;
+    size_t step, calls, band_calls, image_calls;
     int climbing;
     size_t ci;
     double fmax, ci_fmax, ci_fnorm, e_max;

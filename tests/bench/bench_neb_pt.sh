@@ -22,7 +22,7 @@ printf '# %-10s %6s %9s %14s %14s %9s %s\n' case status per_img E_ci E_ref dE_re
 grep -v '^#' "$dir/cases.tsv" | while IFS='	' read -r name r p _ _ _ _ _ eref _; do
     ( cd "$tmp" && "$PESX" neb -q "$dir/$r" "$dir/$p" $opts "$@" >out.txt 2>err.txt )
     rc=$?
-    per=$(sed -n 's/.* force calls, \([0-9]*\) per image.*/\1/p' "$tmp/out.txt")
+    per=$(sed -n 's/.* force calls, \([0-9.]*\) per image.*/\1/p' "$tmp/out.txt")
     eci=$(sed -n 's/^  saddle energy *\([-0-9.]*\) eV.*/\1/p' "$tmp/out.txt")
     [ -n "$per" ] || per=NA
     [ -n "$eci" ] || eci=NA
@@ -35,5 +35,5 @@ awk '$2 == "ok" { v[++n] = $3; s += $3; if ($3 > mx) mx = $3; if (mn == "" || $3
      $2 == "FAIL" { fail++ }
      END { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
            med = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2;
-           printf "# pairs %d, converged %d, failed %d; force calls per image: mean %.1f, median %g, min %d, max %d; climbing image at the reference saddle (|dE| < 2 meV): %d of %d\n",
+           printf "# pairs %d, converged %d, failed %d; force calls per image: mean %.1f, median %g, min %g, max %g; climbing image at the reference saddle (|dE| < 2 meV): %d of %d\n",
                   n + fail, n, fail + 0, s / n, med, mn, mx, ref + 0, n }' "$tmp/all.txt"
