@@ -31,6 +31,18 @@ else
     fail "report, plot or saddle incomplete"
 fi
 
+if [ -x /usr/bin/python3 ]; then
+    checks=$((checks + 1))
+    if /usr/bin/python3 -c '
+import sys, xml.etree.ElementTree as E
+assert E.parse("hop.xml").getroot().tag == "pesx-report"
+assert E.parse("hop.svg").getroot().tag.endswith("svg")' 2>/dev/null; then
+        pass "report and plot are well-formed XML"
+    else
+        fail "report or plot is not well-formed XML"
+    fi
+fi
+
 # ASE reads the band (energies, forces) and its NEBTools spline agrees with ours
 if /usr/bin/python3 -c 'import ase.io' 2>/dev/null; then
     checks=$((checks + 1))
