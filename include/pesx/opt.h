@@ -76,7 +76,9 @@ typedef struct {
      * max_rise is rejected and retried at half its length (each retry is a
      * force call), at most max_reject times in a row.  Only for objectives
      * whose energy belongs to the gradient (not a projected NEB or dimer
-     * force).  A zeroed struct has it off. */
+     * force).  A zeroed struct has it off.  On LJ38 (bench_lj38 -e) it
+     * changes nothing beyond noise (121 -> 121 with max_rise 1e-4, 120
+     * with 1e-2), so it stays off. */
     int energy_check;  /* (0 = off) */
     double max_rise;   /* (1e-4) */
     size_t max_reject; /* (10) */
@@ -88,9 +90,13 @@ typedef struct {
      * PESX_PRECON_AUTO (the default) means: on when pesx_minimize runs on
      * a pesx_atoms_objective (cell and pbc from its structure), off
      * otherwise (and off in a bare pesx_minimizer_alloc).  A zeroed struct
-     * has it off.  Measured: LJ38 (OptBench, 100 starts) 182 -> 121 mean
-     * force calls; rattled Pt(111) heptamer slab 237 -> 92; n2p2 water
-     * cluster 260 -> 135 (tests/bench/bench_lj38). */
+     * has it off.  Measured: LJ38 (OptBench, 100 starts,
+     * tests/bench/bench_lj38 vs -n) 182 -> 122 mean force calls; ad hoc:
+     * six rattled Pt(111) heptamer slabs (Morse, frozen layers, periodic)
+     * 237 -> 92 in all; n2p2 water cluster of 24 atoms 260 -> 135, Cu2S
+     * (144 atoms, periodic) 72 -> 34.  Defaults chosen on LJ38: A 3 (114
+     * with A 5), c_stab 0.1 (131 with 0.3), memory 100 (120 with 50, 125
+     * with 200), max_step 0.2 (141 with 0.1, 128 with 0.3). */
     int precon;                     /* PESX_PRECON_* (AUTO)                  */
     const pesx_atoms *precon_atoms; /* cell and pbc for the neighbour search;
                                      * NULL = open boundaries (NULL)         */
