@@ -5,6 +5,7 @@
 #include <config.h>
 #include "testutil.h"
 
+#include <pesx/io.h>
 #include <pesx/opt.h>
 #include "opt/opt_impl.h"
 
@@ -1055,6 +1056,40 @@ START_TEST(test_precon_periodic)
 }
 END_TEST
 
+/* OptBench LJ38 starts (compressed, |F| ~ 1e5-1e6) from $PESX_SHARED:
+ * every minimizer reaches |F|_2 < 0.01 without a failure or a NaN, within
+ * OptBench's limits; L-BFGS (preconditioned by default) well within. */
+START_TEST(test_lj38_starts)
+{
+    const pesx_minimizer_type *T = type_at(_i);
+    pesx_potential *p = pesx_potential_open(LJ_SPEC);
+    ck_assert_ptr_nonnull(p);
+    for (int k = 0; k < 3; k++) {
+        char rel[128], path[4096];
+        pesx_frame f;
+        pesx_atoms_objective ao;
+        pesx_objective o;
+        pesx_converge c = {0.0, 0.01, 9999};
+        pesx_minimize_result r;
+        int st;
+        snprintf(rel, sizeof rel, "ref/optbench/lj38_minimization/cluster_%04d.extxyz", k);
+        ck_assert_ptr_nonnull(tu_shared_path(path, sizeof path, rel));
+        pesx_frame_init(&f);
+        ck_assert_msg(pesx_xyz_read_frame(path, 0, &f) == PESX_OK, "%s", pesx_error_last()->msg);
+        ck_assert_uint_eq(f.atoms->n, 38);
+        ck_assert_int_eq(pesx_atoms_objective_init(&ao, &o, p, f.atoms), PESX_OK);
+        st = pesx_minimize(&o, T, NULL, &c, f.atoms->x, NULL, NULL, &r);
+        ck_assert_msg(st == PESX_OK, "%s cluster %d: %s", T->name, k, pesx_error_last()->msg);
+        ck_assert_double_lt(r.fnorm, 0.01);
+        ck_assert_double_lt(r.energy, -150.0); /* a real minimum, not a stall */
+        ck_assert_uint_le(r.calls, T == &pesx_minimizer_lbfgs ? 400 : 5000);
+        pesx_atoms_objective_release(&ao);
+        pesx_frame_release(&f);
+    }
+    pesx_potential_free(p);
+}
+END_TEST
+
 static Suite *opt_suite(void)
 {
     Suite *s = suite_create("opt");
@@ -1099,6 +1134,15 @@ static Suite *opt_suite(void)
     tcase_add_test(tc, test_precon_auto);
     tcase_add_test(tc, test_precon_periodic);
     suite_add_tcase(s, tc);
+
+    if (tu_shared_dir()) {
+        tc = tcase_create("optbench");
+        tcase_set_timeout(tc, 300);
+        tcase_add_loop_test(tc, test_lj38_starts, 0, nt);
+        suite_add_tcase(s, tc);
+    } else {
+        fprintf(stderr, "check_opt: PESX_SHARED not found, OptBench LJ38 starts skipped\n");
+    }
     return s;
 }
 
