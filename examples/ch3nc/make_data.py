@@ -11,8 +11,8 @@ eV/Angstrom with CODATA 2018).
 
 Writes, in the current directory:
   reactant.xyz, product.xyz  relaxed CH3NC and CH3CN (BFGS, fmax 1e-3 eV/A)
-  guess.xyz                  a bent initial path (the CN group turned by 90 deg),
-                             for pesx neb --guess: both minima are linear on
+  guess.xyz                  a bent initial path (the CN group turned by 30, 60,
+                             ..., 150 deg), for pesx neb --guess: both minima are linear on
                              the same axis, so a straight or IDPP path would
                              push the atoms through each other
   saddle.xyz                 the climbing image of the reference CI-NEB
@@ -22,7 +22,8 @@ Writes, in the current directory:
 Train and test come from separate runs (another band with another optimizer
 and image count, MD with other seeds and temperatures, perturbations with
 other seeds), so the test set is not a random split of correlated frames.
-Run time: a few minutes (about 3000 xtb runs, three at a time).
+Run time: about 15 minutes on a loaded machine (about 3500 xtb runs, three
+at a time where the structures are independent).
 Usage: /usr/bin/python3 make_data.py
 """
 import os
@@ -45,6 +46,7 @@ BOHR_A = 0.529177210903
 XTB_ARGS = ["--gfn", "2", "--acc", "0.01", "--chrg", "0", "--uhf", "0"]
 SYMBOLS = "CNCHHH"             # methyl C, N, cyano C, three H: same order in every file
 FMAX_REF = 0.02               # eV/A, climbing-image criterion of the reference band
+GUESS_ANGLES = (30.0, 60.0, 90.0, 120.0, 150.0)  # frames of guess.xyz, degrees
 WORKERS = 3                    # xtb processes at once for independent structures
 
 
@@ -219,6 +221,18 @@ def perturbed(structures, sigmas, per_sigma, seed, out):
     out.extend(labelled_many(todo))
 
 
+def downhill(saddle, before, after, out):
+    """Relax from the saddle displaced 0.1 A (largest atom move) towards each
+    neighbouring band image, keeping every step: the two halves of the
+    minimum-energy path as steepest descent sees it."""
+    for other in (before, after):
+        d = other.positions - saddle.positions
+        d *= 0.1 / np.sqrt((d ** 2).sum(axis=1)).max()
+        a = Atoms(SYMBOLS, positions=saddle.positions + d)
+        a.calc = GFN2xTB()
+        relax(a, 0.02, out)
+
+
 def frequencies(atoms):
     """Harmonic frequencies (cm^-1, imaginary ones negative) from xtb --hess."""
     with tempfile.TemporaryDirectory(prefix="pesx-xtb-") as tmp:
@@ -278,8 +292,7 @@ def main():
     e_r, e_p = reactant.get_potential_energy(), product.get_potential_energy()
     write_xyz("reactant.xyz", reactant)
     write_xyz("product.xyz", product)
-    guess = bent_guess(reactant, product, [90.0])[0]
-    write_frames("guess.xyz", [guess])
+    write_frames("guess.xyz", bent_guess(reactant, product, GUESS_ANGLES))
     log("endpoints: E(CH3NC) %.6f eV, E(CH3CN) %.6f eV, %d xtb calls"
         % (e_r, e_p, GFN2xTB.calls))
 
@@ -312,6 +325,13 @@ def main():
                                        (product, 500), (product, 1000)]):
         md(start, temp, 160, 4, 100 + k, train)
     perturbed(images, (0.02, 0.05, 0.1), 5, 7, train)
+    # Downhill from the saddle: relaxations to both sides, and MD started at
+    # the saddle (it rolls into one well or the other with the barrier's
+    # energy to spare), so the regions a relaxation or a band may visit
+    # between the path and the minima are covered.
+    downhill(saddle, images[top - 1], images[top + 1], train)
+    for k, temp in enumerate((300, 600, 300, 600)):
+        md(saddle, temp, 100, 2, 300 + k, train)
     log("train: %d structures, %d xtb calls" % (len(train), GFN2xTB.calls))
 
     # Test data: another band (5 images, FIRE, no climbing image, every second
@@ -320,6 +340,7 @@ def main():
     for k, (start, temp) in enumerate([(reactant, 750), (product, 750)]):
         md(start, temp, 120, 4, 200 + k, test)
     perturbed(images[1:-1:2], (0.04,), 4, 8, test)
+    md(saddle, 450, 100, 4, 400, test)
     log("test: %d structures, %d xtb calls" % (len(test), GFN2xTB.calls))
 
     write_dataset("train.xml", train, "ch3nc-train")
