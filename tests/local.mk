@@ -18,4 +18,8 @@ EXTRA_DIST += examples/lj13/README.md examples/lj13/make_start.py examples/lj13/
 	examples/ch3nc/saddle.xyz examples/ch3nc/train.xml examples/ch3nc/test.xml
 # The potentials fitted to the examples, installed under $(pkgdatadir)/potentials
 # and usable by name (-p agcu100); each with its README
-nobase_dist_pkgdata_DATA += potentials/agcu100.xml potentials/agcu100.md
+nobase_dist_pkgdata_DATA += potentials/agcu100.xml potentials/agcu100.md \
+	potentials/ch3nc.xml potentials/ch3nc.md
+# They load by name and give their example's barrier
+TESTS += tests/cli/shipped.sh
+EXTRA_DIST += tests/cli/shipped.sh
