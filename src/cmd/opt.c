@@ -8,8 +8,8 @@
 
 static const char usage[] =
     "pesx opt START.xyz -p POT [--optimizer lbfgs|fire] [--fmax F] [--fnorm F]\n"
-    "         [--max-steps N] [--max-step D] [--memory M] [-o OUT.xyz] [--traj TRAJ.xyz]\n"
-    "         [-q] [-v]\n"
+    "         [--max-steps N] [--max-step D] [--memory M] [--precon exp|none]\n"
+    "         [-o OUT.xyz] [--traj TRAJ.xyz] [-q] [-v]\n"
     "\n"
     "  -p, --potential SPEC   the potential (see 'pesx help potentials')\n"
     "      --optimizer NAME   lbfgs (default) or fire\n"
@@ -19,7 +19,9 @@ static const char usage[] =
     "                         (OptBench/eOn's criterion; default off)\n"
     "      --max-steps N      give up after N steps (default 1000)\n"
     "      --max-step D       largest move of one atom per step, A (default 0.2)\n"
-    "      --memory M         L-BFGS history length (default 25)\n"
+    "      --memory M         L-BFGS history length (default 100)\n"
+    "      --precon KIND      L-BFGS preconditioner: exp (bond-stiffness model of the\n"
+    "                         geometry, the default) or none (plain L-BFGS)\n"
     "  -o, --output FILE      relaxed structure as extended XYZ (default START.opt.xyz)\n"
     "      --traj FILE        every step as a multi-frame extended XYZ file\n"
     "  -q, --quiet            print only the result line\n"
@@ -92,7 +94,7 @@ static void describe_criteria(const pesx_converge *c, char *buf, size_t size)
 
 int cmd_opt(int argc, char **argv)
 {
-    enum { OPT_OPTIMIZER = 256, OPT_FMAX, OPT_FNORM, OPT_MAX_STEPS, OPT_MAX_STEP, OPT_MEMORY, OPT_TRAJ };
+    enum { OPT_OPTIMIZER = 256, OPT_FMAX, OPT_FNORM, OPT_MAX_STEPS, OPT_MAX_STEP, OPT_MEMORY, OPT_TRAJ, OPT_PRECON };
     static const struct option options[] = {
         {"potential", required_argument, NULL, 'p'},
         {"optimizer", required_argument, NULL, OPT_OPTIMIZER},
@@ -101,6 +103,7 @@ int cmd_opt(int argc, char **argv)
         {"max-steps", required_argument, NULL, OPT_MAX_STEPS},
         {"max-step", required_argument, NULL, OPT_MAX_STEP},
         {"memory", required_argument, NULL, OPT_MEMORY},
+        {"precon", required_argument, NULL, OPT_PRECON},
         {"output", required_argument, NULL, 'o'},
         {"traj", required_argument, NULL, OPT_TRAJ},
         CMD_COMMON_LONG_OPTIONS,
@@ -162,6 +165,14 @@ int cmd_opt(int argc, char **argv)
                 return CMD_BAD_INPUT;
             mp.memory = (size_t)count;
             break;
+        case OPT_PRECON:
+            if (strcmp(optarg, "exp") == 0)
+                mp.precon = PESX_PRECON_AUTO;
+            else if (strcmp(optarg, "none") == 0)
+                mp.precon = PESX_PRECON_NONE;
+            else
+                return cmd_usage_error("unknown preconditioner '%s'; choose exp or none", optarg);
+            break;
         case 'q': cmd_quiet(); break;
         case 'v': cmd_verbose(); break;
         case 'h': cmd_print_usage(stdout, usage); return CMD_OK;
@@ -201,8 +212,9 @@ int cmd_opt(int argc, char **argv)
     state.record = traj_path != NULL;
     describe_criteria(&conv, criteria, sizeof criteria);
     if (state.print_steps) {
-        printf("# pesx opt %s: %zu atoms (%zu free), potential %s, %s\n", input, frame.atoms->n,
-               pesx_atoms_n_free(frame.atoms), pesx_potential_spec(pot), type->name);
+        printf("# pesx opt %s: %zu atoms (%zu free), potential %s, %s%s\n", input, frame.atoms->n,
+               pesx_atoms_n_free(frame.atoms), pesx_potential_spec(pot), type->name,
+               type == &pesx_minimizer_lbfgs && mp.precon != PESX_PRECON_NONE ? " (preconditioned)" : "");
         printf("# convergence: %s\n", criteria);
         printf("%6s %20s %14s %14s\n", "step", "energy/eV", "fmax/(eV/A)", "fnorm/(eV/A)");
     }

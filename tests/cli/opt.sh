@@ -8,6 +8,9 @@ for opt in lbfgs fire; do
     expect 0 'converged: energy -44\.32680[01]' "LJ13 with $opt reaches -44.326801" -- \
         "$PESX" opt "$lj13" -p lj --optimizer $opt --fmax 1e-5 -o "$work/$opt.xyz" -q
 done
+expect 0 'converged: energy -44\.32680[01]' "plain L-BFGS (--precon none)" -- \
+    "$PESX" opt "$lj13" -p lj --precon none --fmax 1e-5 -o "$work/plain.xyz" -q
+expect 2 "unknown preconditioner 'x'" "unknown preconditioner" -- "$PESX" opt "$lj13" -p lj --precon x
 expect 0 'largest atom force <= 0.01 eV/A' "default criterion is stated" -- \
     "$PESX" opt "$lj13" -p lj -o "$work/a.xyz"
 expect 0 'force norm <= 0.001 eV/A' "norm criterion is stated" -- \
