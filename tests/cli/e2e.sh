@@ -12,7 +12,7 @@
 # works and lands near the right answer, not the accuracy of a full fit (the
 # shipped potential's README gives that).
 . "$top_srcdir/tests/cli/lib.sh"
-ex=$top_srcdir/examples/agcu100
+ex=${abs_top_srcdir:?}/examples/agcu100
 TOL=0.1
 cd "$work" || exit 1
 

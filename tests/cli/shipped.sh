@@ -9,7 +9,8 @@
 # EMT's 0.3654 eV (TOL 0.03 eV); ch3nc gives 2.7890 eV against GFN2-xTB's
 # 2.8073 eV (TOL 0.1 eV; its committee spread is 0.05 eV).
 . "$top_srcdir/tests/cli/lib.sh"
-PESX_POTENTIAL_PATH=$top_srcdir/potentials
+src=${abs_top_srcdir:?}
+PESX_POTENTIAL_PATH=$src/potentials
 export PESX_POTENTIAL_PATH
 cd "$work" || exit 1
 
@@ -17,7 +18,7 @@ cd "$work" || exit 1
 shipped() {
     name=$1 tol=$2
     shift 2
-    ex=$top_srcdir/examples/$name
+    ex=$src/examples/$name
     ref=$(sed -n 's/^barrier \([-0-9.]*\) eV.*/\1/p' "$ex/reference.txt")
     expect 0 '^converged: barrier' "pesx neb on examples/$name with -p $name" -- \
         "$PESX" neb "$ex/reactant.xyz" "$ex/product.xyz" -p "$name" -o "$name-band.xyz" \
@@ -35,9 +36,9 @@ shipped() {
 }
 
 shipped agcu100 0.03
-shipped ch3nc 0.1 --guess "$top_srcdir/examples/ch3nc/guess.xyz" --optimizer fire
+shipped ch3nc 0.1 --guess "$src/examples/ch3nc/guess.xyz" --optimizer fire
 
 # a name that is not installed: a clear error, exit 2
 expect 2 'no-such-potential' "unknown potential name" -- \
-    "$PESX" eval "$top_srcdir/examples/agcu100/reactant.xyz" -p no-such-potential
+    "$PESX" eval "$src/examples/agcu100/reactant.xyz" -p no-such-potential
 finish
