@@ -14,7 +14,8 @@ tests_bench_bench_fit_auAl100_LDADD = src/libpesx.a $(PESX_LIBS)
 pesx_SOURCES += src/cmd/fit.c src/cmd/fit_plot.c src/cmd/fit_cmd.h
 dist_man_MANS += man/pesx-fit.1
 TESTS += tests/cli/fit.sh
-EXTRA_DIST += tests/cli/fit.sh tests/data/fit/alau4.xml tests/bench/bench_fit_auAl100.sh
+EXTRA_DIST += tests/cli/fit.sh tests/data/fit/alau4.xml tests/bench/bench_fit_auAl100.sh \
+	tests/bench/bench_fit_hcn.sh
 
 # data (symmetry functions for a fit: generation, selection, scaling statistics, --sf)
 src_libpesx_a_SOURCES += include/pesx/fit_sf.h src/fit/sf_impl.h src/fit/sfdesc.c \

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Benchmark (not a test): pesx fit on hcn_hnc (B3LYP/6-31G*; train on
+# hcn_train.xml, report on hcn_test.xml) with generated symmetry functions,
+# then a CI-NEB HCN -> HNC through the README's bent initial guess; prints
+# test RMSEs, CPU time and the barriers against DFT (2.1692 / 1.4480 eV).
+#
+#   PESX=build/pesx PESX_SHARED=../shared sh tests/bench/bench_fit_hcn.sh [MEMBERS] [fit options]
+: "${PESX:?PESX must name the pesx binary}" "${PESX_SHARED:?PESX_SHARED must name ../shared}"
+members=${1:-3}
+[ $# -gt 0 ] && shift
+data=$PESX_SHARED/data/hcn_hnc
+work=${TMPDIR:-/tmp}/bench-fit-hcn.$$
+mkdir -p "$work" && cd "$work" || exit 1
+echo "== pesx fit ($members members) in $work"
+/usr/bin/time -f "fit: %U s user CPU, %S s system, %e s wall" \
+    "$PESX" fit "$data/hcn_train.xml" --test "$data/hcn_test.xml" --epochs 150 --polish 200 \
+    --committee "$members" -o hcn.xml "$@" || exit 1
+echo "== pesx neb HCN -> HNC (initial path through neb_initial_guess.xyz)"
+"$PESX" neb "$data/reactant.xyz" "$data/product.xyz" -p hcn.xml --guess "$data/neb_initial_guess.xyz" \
+    --images 9 --fmax-ci 0.005 --max-steps 3000 --report neb.xml -o band.xyz --saddle saddle.xyz || exit 1
+grep -o '<barrier[^>]*>' neb.xml
+echo "DFT reference: forward 2.1692 eV, reverse 1.4480 eV"
