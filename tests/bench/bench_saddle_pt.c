@@ -14,6 +14,8 @@
  * at the centre included) until |v . v_exact| > 0.99, v_exact the lowest
  * Hessian eigenvector; initial guess the normalised (product - reactant).
  *
+ * Also from a random guess over the free atoms (seeded by the case index).
+ *
  *   PESX_SHARED=../shared tests/bench/bench_saddle_pt [--images N] [--neb-fmax F]
  *       [--neb-steps N] [--rot-angle DEG] [--rot-max N] [--max-step D] [--h0 H]
  *       [--separation D] [--cases i,j,..] [--no-mode]
@@ -121,8 +123,8 @@ int main(int argc, char **argv)
     bench_opts op;
     gsl_set_error_handler_off();
     op.n_images = 5;
-    op.neb_fmax = 0.5;
-    op.neb_steps = 6;
+    op.neb_fmax = 0.3;
+    op.neb_steps = 10;
     op.do_mode = 1;
     op.trace = 0;
     op.check = 1;
@@ -211,8 +213,9 @@ int main(int argc, char **argv)
            op.dp.rot_angle * 180 / M_PI, op.dp.rot_max, op.dp.rot_skip_max, op.dp.mp.max_step,
            op.dp.mp.h0);
     printf("# %-10s %6s %5s %5s %5s %16s %14s %9s %4s %6s %s\n", "case", "status", "FCs", "neb",
-           "dimer", "E_saddle", "E_ref", "dE_ref", "neg", "fnorm", "mode_FCs");
+           "dimer", "E_saddle", "E_ref", "dE_ref", "neg", "fnorm", "mode_FCs(guess/random)");
     size_t *fcs = calloc(128, sizeof *fcs), *mfcs = calloc(128, sizeof *mfcs);
+    size_t *rfcs = calloc(128, sizeof *rfcs), n_rmode = 0, n_rmode_fail = 0;
     size_t n_ok = 0, n_fail = 0, n_mode = 0, n_mode_fail = 0, n_ref = 0, n_first = 0;
     double *mode = malloc(n3 * sizeof *mode), *x = malloc(n3 * sizeof *x);
     double *mguess = malloc(n3 * sizeof *mguess);
@@ -324,6 +327,21 @@ int main(int argc, char **argv)
                 n_mode_fail++;
                 snprintf(mstr, sizeof mstr, "FAIL");
             }
+            /* and from a random guess over the free atoms */
+            pesx_rng rng;
+            pesx_rng_seed(&rng, (unsigned long long)k + 1);
+            for (size_t q = 0; q < n3; q++)
+                mguess[q] = ra->fixed[q / 3] ? 0.0 : pesx_rng_normal(&rng);
+            overlap_data od2 = {v.mode, n3, o.calls, 0, 0};
+            ms = pesx_dimer_lowest_mode(&o, &mp, x, mguess, overlap_cb, &od2, &mr);
+            size_t used = strlen(mstr);
+            if (ms == PESX_OK && od2.reached) {
+                rfcs[n_rmode++] = od2.calls_at;
+                snprintf(mstr + used, sizeof mstr - used, "/%zu", od2.calls_at);
+            } else {
+                n_rmode_fail++;
+                snprintf(mstr + used, sizeof mstr - used, "/FAIL");
+            }
         }
         if (ok) {
             fcs[n_ok++] = total;
@@ -345,10 +363,15 @@ int main(int argc, char **argv)
     printf("# first-order saddles (one negative Hessian eigenvalue, |grad| < 1e-3): %zu; at the "
            "cases.tsv reference saddle (|dE| < 2 meV): %zu\n", n_first, n_ref);
     if (op.do_mode)
+    {
         stats("lowest mode from the saddle to overlap 0.99 (guess: product - reactant)", mfcs,
               n_mode, n_mode_fail);
+        stats("lowest mode from the saddle to overlap 0.99 (guess: random over free atoms)",
+              rfcs, n_rmode, n_rmode_fail);
+    }
     free(fcs);
     free(mfcs);
+    free(rfcs);
     free(mode);
     free(x);
     free(mguess);
