@@ -289,6 +289,22 @@ START_TEST(test_lj7_saddle)
         for (int k = 0; k < 3; k++)
             t[k] += mode[3 * i + k];
     ck_assert(fabs(t[0]) < 1e-10 && fabs(t[1]) < 1e-10 && fabs(t[2]) < 1e-10);
+    /* nor rigid rotation: sum over atoms of (r_i - centre) x mode_i vanishes
+     * (the projection is made at the start of the last step, so up to the
+     * rotation of the frame during that step) */
+    double c[3] = {0, 0, 0}, L[3] = {0, 0, 0};
+    for (int i = 0; i < 7; i++)
+        for (int k = 0; k < 3; k++)
+            c[k] += f.x[3 * i + k] / 7.0;
+    for (int i = 0; i < 7; i++) {
+        double r[3] = {f.x[3 * i] - c[0], f.x[3 * i + 1] - c[1], f.x[3 * i + 2] - c[2]};
+        const double *m = mode + 3 * i;
+        L[0] += r[1] * m[2] - r[2] * m[1];
+        L[1] += r[2] * m[0] - r[0] * m[2];
+        L[2] += r[0] * m[1] - r[1] * m[0];
+    }
+    ck_assert_msg(fabs(L[0]) < 1e-6 && fabs(L[1]) < 1e-6 && fabs(L[2]) < 1e-6,
+                  "rotational component of the mode %g %g %g", L[0], L[1], L[2]);
     pesx_vib v;
     ck_assert_uint_eq(vib_at(&f, a, 1, &v), 1);
     ck_assert_uint_eq(v.n_removed, 6);
