@@ -81,6 +81,10 @@ int fit_plot_curve(const char *path, const fit_curve *c)
                 color[q], q % 2 ? " stroke-dasharray=\"5,3\"" : "");
         for (size_t i = 0; i < c->n; i++) {
             double v = c->v[4 * i + q];
+            if (i > 0 && c->epoch[i] < c->epoch[i - 1]) /* next committee member */
+                fprintf(fp, "\"/>\n<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"%s "
+                            "points=\"",
+                        color[q], q % 2 ? " stroke-dasharray=\"5,3\"" : "");
             if (v > 0 && isfinite(v)) {
                 fprintf(fp, "%.1f,%.1f ", px((double)c->epoch[i], xlo, xhi),
                         py(log10(v), ylo, yhi));
