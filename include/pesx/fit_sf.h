@@ -18,13 +18,15 @@
  * for the shifted grid, 0.35 r_nn for centred grids (radial and angular),
  * so that the narrowest Gaussian resolves the first neighbour shell;
  * r_outer = rc - 0.5 Angstrom (a function centred at the cutoff sees
- * nothing).  Pairs never closer than rc get no functions.  The defaults
- * (centred grids, 8 radial points, correlation threshold 0.995: 37 Al and
- * 20 Au functions) gave on auAl100 (tests/bench/bench_fit_auAl100's
- * training, Adam 40 epochs, 15-15 softplus, one thread) test errors of
- * 0.35 meV/atom and 8.0 meV/A; threshold 0.99 (33/17) 0.37 and 11.7;
- * with cos cutoff and scale-center 19.5 meV/A; the shifted grid about
- * 25 meV/A and centred grids starting at r_nn 65 meV/A.
+ * nothing).  Pairs never closer than rc get no functions.  Measured on
+ * auAl100 (tests/bench/bench_fit_auAl100's training, Adam 40 epochs, 15-15
+ * softplus, one thread): the defaults (centred grids, 8 radial points,
+ * correlation threshold 0.99: 33 Al and 17 Au functions) give test
+ * errors of 0.37 meV/atom and 11.7 meV/A; threshold 0.995 (37/20) 0.35
+ * and 8.0; with cos cutoff and scale-center 19.5 meV/A; the shifted grid
+ * about 25 meV/A and centred grids starting at r_nn 65 meV/A.  (The
+ * shipped potentials were fitted with these defaults; keep them so their
+ * fit commands reproduce them.)
  * Every candidate is then evaluated on every atom of the training set with
  * the descriptor module; a function is dropped when it is constant on the
  * data (range below 1e-8 of its magnitude, or all zero) or when its Pearson
@@ -64,7 +66,7 @@ typedef struct {
     double zeta[PESX_FIT_MAX_ZETA]; /* zeta list (1 2 4 16)                 */
     size_t n_zeta;
     double r_inner;             /* NAN: from the data (per pair, see above)  */
-    double max_corr;            /* drop |corr| above this (0.995)           */
+    double max_corr;            /* drop |corr| above this (0.99)            */
     char scaling_mode[32];      /* "scale" (descriptor scaling names)        */
     double smin, smax;          /* target range (-1, 1)                      */
     size_t max_sf_per_element;  /* 0 = no limit; else keep the first kept N  */

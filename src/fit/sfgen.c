@@ -22,7 +22,7 @@ void pesx_fit_sf_options_init(pesx_fit_sf_options *o)
     memcpy(o->zeta, zeta, sizeof zeta);
     o->n_zeta = 4;
     o->r_inner = NAN;
-    o->max_corr = 0.995;
+    o->max_corr = 0.99;
     snprintf(o->scaling_mode, sizeof o->scaling_mode, "scale");
     o->smin = -1.0;
     o->smax = 1.0;
