@@ -650,6 +650,9 @@ int cmd_fit(int argc, char **argv)
             char src[600];
             size_t keep = m.n_members;
             snprintf(src, sizeof src, "pesx fit %s", op.data);
+            /* Which data made this potential: the same checksum whatever the
+             * file format (pesx_dataset_checksum). */
+            pesx_dataset_checksum(&ds, pf.data_checksum, sizeof pf.data_checksum);
             st = write_model(&R, op.output, keep, src);
             m.n_members = op.committee;
             if (st) {

@@ -11,6 +11,15 @@ small="--rc 4.5 --hidden 4,4 --epochs 6 --polish 0 --batch 4 --checkpoint-every 
 expect 0 'test .*tet-' "fit a small data set, table with worst structures" -- \
     "$PESX" fit "$data" $small -o pot.xml --curve curve.tsv --parity parity.tsv --plot plots
 [ -s pot.xml ] && pass "potential written" || fail "no potential.xml"
+# The potential names its data by a checksum that does not depend on the file
+# format: the same data as extended XYZ must give the same one.
+"$PESX" convert "$data" -o data.xyz -q >/dev/null 2>&1
+"$PESX" fit data.xyz $small -o pot2.xml -q >/dev/null 2>&1
+c1=$(sed -n 's/.*<data-checksum>\(sha256:[0-9a-f]\{64\}\)<.*/\1/p' pot.xml)
+c2=$(sed -n 's/.*<data-checksum>\(sha256:[0-9a-f]\{64\}\)<.*/\1/p' pot2.xml)
+checks=$((checks + 1))
+[ -n "$c1" ] && [ "$c1" = "$c2" ] && pass "data checksum recorded, format-independent ($c1)" ||
+    fail "data checksum '$c1' vs '$c2'"
 rows=$(grep -vc '^#' curve.tsv)
 [ "$rows" -eq 7 ] && pass "learning curve has epochs 0..6" || fail "learning curve has $rows rows"
 ne=$(grep -c '^E	' parity.tsv)
