@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pesx/io_dataset.h>
+#include "io/dataset_impl.h"
 
 void pesx_dataset_init(pesx_dataset *ds)
 {
@@ -203,5 +204,22 @@ int pesx_dataset_subset(pesx_dataset *dst, const pesx_dataset *src, const size_t
             return st;
         }
     }
+    return PESX_OK;
+}
+
+int pesx_dataset_grow_atoms(int **z, double **x, double **f, size_t *cap)
+{
+    size_t c = *cap ? 2 * *cap : 64;
+    int *nz = realloc(*z, c * sizeof *nz);
+    if (nz)
+        *z = nz;
+    double *nx = nz ? realloc(*x, 3 * c * sizeof *nx) : NULL;
+    if (nx)
+        *x = nx;
+    double *nf = nx ? realloc(*f, 3 * c * sizeof *nf) : NULL;
+    if (!nf)
+        return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+    *f = nf;
+    *cap = c;
     return PESX_OK;
 }

@@ -25,4 +25,8 @@ void pesx_dataset_escape(const char *in, char *out);
 /* Undo it in place; -1 for a malformed escape. */
 int pesx_dataset_unescape(char *s);
 
+/* Double the capacity *CAP (at least 64) of the atom arrays that readers
+ * fill line by line: Z (1 per atom), positions and forces (3 per atom). */
+int pesx_dataset_grow_atoms(int **z, double **x, double **f, size_t *cap);
+
 #endif

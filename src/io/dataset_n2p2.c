@@ -78,23 +78,6 @@ typedef struct {
     pesx_atoms *atoms;
 } n2p2_reader;
 
-static int grow(n2p2_reader *r)
-{
-    size_t c = r->cap ? 2 * r->cap : 64;
-    int *z = realloc(r->z, c * sizeof *z);
-    if (z)
-        r->z = z;
-    double *x = z ? realloc(r->x, 3 * c * sizeof *x) : NULL;
-    if (x)
-        r->x = x;
-    double *f = x ? realloc(r->f, 3 * c * sizeof *f) : NULL;
-    if (!f)
-        return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
-    r->f = f;
-    r->cap = c;
-    return PESX_OK;
-}
-
 static int set_id(n2p2_reader *r, const char *text, size_t len)
 {
     free(r->id);
@@ -320,7 +303,7 @@ int pesx_dataset_n2p2_stream(const char *path, double length_unit, double energy
                                     xyz_show(l->tok[4], sbuf, sizeof sbuf));
                 break;
             }
-            if (r.n == r.cap && (st = grow(&r)))
+            if (r.n == r.cap && (st = pesx_dataset_grow_atoms(&r.z, &r.x, &r.f, &r.cap)))
                 break;
             for (int k = 0; k < 3 && !st; k++) {
                 if (n2p2_number(l->tok[1 + k], &r.x[3 * r.n + k]))

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <libxml/xmlreader.h>
 #include <pesx/io_dataset.h>
+#include "io/dataset_impl.h"
 
 typedef struct {
     const char *path;
@@ -175,30 +176,13 @@ static int is_blank(const char *t)
     return strspn(t, " \t\r\n") == strlen(t);
 }
 
-static int grow_atoms(reader *r)
-{
-    size_t c = r->cap ? 2 * r->cap : 64;
-    int *z = realloc(r->z, c * sizeof *z);
-    if (z)
-        r->z = z;
-    double *x = z ? realloc(r->x, 3 * c * sizeof *x) : NULL;
-    if (x)
-        r->x = x;
-    double *f = x ? realloc(r->f, 3 * c * sizeof *f) : NULL;
-    if (!f)
-        return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
-    r->f = f;
-    r->cap = c;
-    return PESX_OK;
-}
-
 /* <atom element="" x="" y="" z="" fx="" fy="" fz=""/> */
 static int read_atom(reader *r, long line)
 {
     static const char *const coord[6] = {"x", "y", "z", "fx", "fy", "fz"};
     int have[6] = {0}, have_el = 0, st;
     char buf[48];
-    if (r->n == r->cap && (st = grow_atoms(r)))
+    if (r->n == r->cap && (st = pesx_dataset_grow_atoms(&r->z, &r->x, &r->f, &r->cap)))
         return st;
     double *x = r->x + 3 * r->n, *f = r->f + 3 * r->n;
     while (xmlTextReaderMoveToNextAttribute(r->xr) == 1) {
