@@ -13,27 +13,6 @@
 #include "testutil.h"
 #include <pesx/io_dataset.h>
 
-static char tmpdir[256];
-
-static void setup(void)
-{
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/check_dataset.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void teardown(void)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static const char *tmp_path(char *buf, size_t size, const char *name)
-{
-    snprintf(buf, size, "%s/%s", tmpdir, name);
-    return buf;
-}
-
 static const char *data(char *buf, size_t size, const char *name)
 {
     char rel[256];
@@ -147,10 +126,10 @@ START_TEST(test_xml_round_trip)
     char p[512], q1[512], q2[512];
     pesx_dataset a, b;
     ck_assert_int_eq(pesx_dataset_read(data(p, sizeof p, "good_hartree.xml"), &a), PESX_OK);
-    ck_assert_int_eq(pesx_dataset_write(tmp_path(q1, sizeof q1, "a.xml"), &a), PESX_OK);
+    ck_assert_int_eq(pesx_dataset_write(tu_tmp_path(q1, sizeof q1, "a.xml"), &a), PESX_OK);
     ck_assert_int_eq(pesx_dataset_read(q1, &b), PESX_OK);
     assert_same(&a, &b, 1);
-    ck_assert_int_eq(pesx_dataset_write(tmp_path(q2, sizeof q2, "b.xml"), &b), PESX_OK);
+    ck_assert_int_eq(pesx_dataset_write(tu_tmp_path(q2, sizeof q2, "b.xml"), &b), PESX_OK);
     char *s1 = slurp(q1), *s2 = slurp(q2);
     ck_assert_str_eq(s1, s2);
     ck_assert_ptr_nonnull(strstr(s1, "<dataset units=\"eV Angstrom\">"));
@@ -174,7 +153,7 @@ START_TEST(test_format_round_trips)
     ck_assert_int_eq(pesx_dataset_read(data(p, sizeof p, "good_hartree.xml"), &a), PESX_OK);
     for (int f = 0; f < 2; f++) {
         pesx_dataset b;
-        pesx_data_writer *w = pesx_data_writer_open(tmp_path(q, sizeof q, names[f]), fmts[f], 1, 1);
+        pesx_data_writer *w = pesx_data_writer_open(tu_tmp_path(q, sizeof q, names[f]), fmts[f], 1, 1);
         ck_assert_ptr_nonnull(w);
         for (size_t k = 0; k < a.n; k++) {
             pesx_dataset_entry e;
@@ -190,7 +169,7 @@ START_TEST(test_format_round_trips)
     /* n2p2 in Bohr/Hartree: written in file units, read back close */
     {
         pesx_dataset b;
-        pesx_data_writer *w = pesx_data_writer_open(tmp_path(q, sizeof q, "bohr.data"),
+        pesx_data_writer *w = pesx_data_writer_open(tu_tmp_path(q, sizeof q, "bohr.data"),
                                                     PESX_DATA_N2P2, PESX_BOHR_ANGSTROM,
                                                     PESX_HARTREE_EV);
         for (size_t k = 0; k < a.n; k++) {
@@ -396,7 +375,7 @@ static void fuzz_file(const char *src, pesx_data_format fmt, const char *name, c
     char *text = slurp(data(p, sizeof p, src));
     size_t len = strlen(text);
     pesx_rng rng;
-    tmp_path(q, sizeof q, name);
+    tu_tmp_path(q, sizeof q, name);
     for (size_t cut = 0; cut < len; cut++) {
         pesx_dataset ds;
         FILE *fp = fopen(q, "w");
@@ -462,7 +441,7 @@ START_TEST(test_checksum)
     ck_assert_str_eq(sum, ref);
     for (int f = 0; f < 2; f++) {
         pesx_data_format fmt = f ? PESX_DATA_N2P2 : PESX_DATA_XYZ;
-        pesx_data_writer *w = pesx_data_writer_open(tmp_path(q, sizeof q, f ? "c.data" : "c.xyz"), fmt, 1, 1);
+        pesx_data_writer *w = pesx_data_writer_open(tu_tmp_path(q, sizeof q, f ? "c.data" : "c.xyz"), fmt, 1, 1);
         for (size_t k = 0; k < a.n; k++) {
             pesx_dataset_entry e;
             pesx_dataset_get(&a, k, &e);
@@ -484,7 +463,7 @@ END_TEST
 START_TEST(test_writer_refusals)
 {
     char q[512];
-    pesx_dataset_writer *w = pesx_dataset_writer_open(tmp_path(q, sizeof q, "empty.xml"));
+    pesx_dataset_writer *w = pesx_dataset_writer_open(tu_tmp_path(q, sizeof q, "empty.xml"));
     ck_assert_ptr_nonnull(w);
     ck_assert_int_eq(pesx_dataset_writer_close(w), PESX_EINVAL);
     ck_assert_int_eq(access(q, F_OK), -1); /* nothing left behind */
@@ -500,7 +479,7 @@ START_TEST(test_writer_refusals)
     /* n2p2 cannot hold a periodic direction without a cell */
     f[1] = 0;
     a->pbc[0] = 1;
-    pesx_data_writer *dw = pesx_data_writer_open(tmp_path(q, sizeof q, "x.data"), PESX_DATA_N2P2, 1, 1);
+    pesx_data_writer *dw = pesx_data_writer_open(tu_tmp_path(q, sizeof q, "x.data"), PESX_DATA_N2P2, 1, 1);
     ck_assert_int_eq(pesx_data_writer_add(dw, &e), PESX_EINVAL);
     pesx_data_writer_abort(dw);
     ck_assert_int_eq(access(q, F_OK), -1);
@@ -571,7 +550,7 @@ static Suite *suite(void)
 {
     Suite *s = suite_create("dataset");
     TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, tu_tmpdir_setup, tu_tmpdir_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_read_units);
     tcase_add_test(tc, test_xml_round_trip);

@@ -12,27 +12,6 @@
 #include <pesx/io_potential.h>
 #include <pesx/io_n2p2.h>
 
-static char tmpdir[256];
-
-static void setup(void)
-{
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/check_io_potential.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void teardown(void)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static const char *tmp_path(char *buf, size_t size, const char *name)
-{
-    snprintf(buf, size, "%s/%s", tmpdir, name);
-    return buf;
-}
-
 static void write_text(const char *path, const char *text)
 {
     FILE *fp = fopen(path, "w");
@@ -223,7 +202,7 @@ START_TEST(t_round_trip)
     pesx_potential_file pf, back, again;
     char p1[512], p2[512];
     build_pf(&pf);
-    ck_assert_int_eq(pesx_potential_file_write(tmp_path(p1, sizeof p1, "a.xml"), &pf), PESX_OK);
+    ck_assert_int_eq(pesx_potential_file_write(tu_tmp_path(p1, sizeof p1, "a.xml"), &pf), PESX_OK);
     ck_assert_int_eq(pesx_potential_file_read(p1, &back), PESX_OK);
     assert_same_pf(&pf, &back);
     ck_assert_str_eq(back.date, "2026-01-02T03:04:05Z");
@@ -231,7 +210,7 @@ START_TEST(t_round_trip)
     ck_assert_str_eq(back.source, "test <\"quoted\" & 'apos'>");
     ck_assert(signbit(back.element[0].weights[0]));
     /* write -> read -> write is byte-identical */
-    ck_assert_int_eq(pesx_potential_file_write(tmp_path(p2, sizeof p2, "b.xml"), &back), PESX_OK);
+    ck_assert_int_eq(pesx_potential_file_write(tu_tmp_path(p2, sizeof p2, "b.xml"), &back), PESX_OK);
     char *t1 = slurp(p1), *t2 = slurp(p2);
     ck_assert_str_eq(t1, t2);
     ck_assert_ptr_nonnull(strstr(t1, "<pesx-potential version=\"1\">"));
@@ -362,7 +341,7 @@ START_TEST(t_bad_input)
     memcpy(text, good, pre);
     strcpy(text + pre, b->to);
     strcat(text, at + strlen(b->from));
-    tmp_path(path, sizeof path, "bad.xml");
+    tu_tmp_path(path, sizeof path, "bad.xml");
     write_text(path, text);
     pesx_error_clear();
     int st = pesx_potential_file_read(path, &pf);
@@ -393,10 +372,10 @@ START_TEST(t_bad_files)
 {
     pesx_potential_file pf;
     char path[512];
-    ck_assert_int_eq(pesx_potential_file_read(tmp_path(path, sizeof path, "missing.xml"), &pf),
+    ck_assert_int_eq(pesx_potential_file_read(tu_tmp_path(path, sizeof path, "missing.xml"), &pf),
                      PESX_EIO);
     ck_assert_ptr_nonnull(strstr(pesx_error_last()->msg, "cannot open"));
-    write_text(tmp_path(path, sizeof path, "empty.xml"), "");
+    write_text(tu_tmp_path(path, sizeof path, "empty.xml"), "");
     ck_assert_int_eq(pesx_potential_file_read(path, &pf), PESX_EINVAL);
     write_text(path, "<pesx-potential version=\"1\">\n<cutoff type=\"cos\"/>\n<scaling mode");
     ck_assert_int_eq(pesx_potential_file_read(path, &pf), PESX_EINVAL);
@@ -406,7 +385,7 @@ START_TEST(t_bad_files)
     /* the writer refuses an inconsistent model and leaves no file behind */
     build_pf(&pf);
     pf.element[1].weights[5] = NAN;
-    ck_assert_int_eq(pesx_potential_file_write(tmp_path(path, sizeof path, "w.xml"), &pf),
+    ck_assert_int_eq(pesx_potential_file_write(tu_tmp_path(path, sizeof path, "w.xml"), &pf),
                      PESX_EINVAL);
     ck_assert_ptr_nonnull(strstr(pesx_error_last()->msg, "weight 6 of member 1 is not finite"));
     ck_assert_int_ne(access(path, F_OK), 0);
@@ -448,7 +427,7 @@ START_TEST(t_mutation_fuzz)
     size_t n0 = strlen(orig);
     char *buf = malloc(2 * n0 + 64);
     static const char junk[] = "<>\"=/ x-1e9999nan0.5\n&;";
-    tmp_path(path, sizeof path, "fuzz.xml");
+    tu_tmp_path(path, sizeof path, "fuzz.xml");
     pesx_rng_seed(&rng, 2026);
     for (long t = 0; t < iters; t++) {
         size_t n = n0;
@@ -517,12 +496,12 @@ START_TEST(t_n2p2_round_trip)
     ck_assert_msg(pesx_n2p2_read(dir, bohr ? PESX_BOHR_ANGSTROM : 1.0,
                                  bohr ? PESX_HARTREE_EV : 1.0, &pf, NULL) == PESX_OK,
                   "%s: %s", dir, pesx_error_last()->msg);
-    ck_assert_msg(pesx_potential_file_write(tmp_path(path, sizeof path, "n.xml"), &pf) == PESX_OK,
+    ck_assert_msg(pesx_potential_file_write(tu_tmp_path(path, sizeof path, "n.xml"), &pf) == PESX_OK,
                   "%s", pesx_error_last()->msg);
     ck_assert_msg(pesx_potential_file_read(path, &back) == PESX_OK, "%s",
                   pesx_error_last()->msg);
     assert_same_pf(&pf, &back);
-    ck_assert_int_eq(pesx_potential_file_write(tmp_path(path2, sizeof path2, "m.xml"), &back),
+    ck_assert_int_eq(pesx_potential_file_write(tu_tmp_path(path2, sizeof path2, "m.xml"), &back),
                      PESX_OK);
     char *t1 = slurp(path), *t2 = slurp(path2);
     ck_assert_str_eq(t1, t2);
@@ -537,7 +516,7 @@ static Suite *suite(void)
 {
     Suite *s = suite_create("io_potential");
     TCase *tc = tcase_create("potential.xml");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, tu_tmpdir_setup, tu_tmpdir_teardown);
     tcase_add_test(tc, t_model);
     tcase_add_test(tc, t_round_trip);
     tcase_add_test(tc, t_example_file);

@@ -75,6 +75,27 @@ done:
     return status;
 }
 
+char tu_tmpdir[256];
+
+void tu_tmpdir_setup(void)
+{
+    snprintf(tu_tmpdir, sizeof tu_tmpdir, "/tmp/pesx-test.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tu_tmpdir));
+}
+
+void tu_tmpdir_teardown(void)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tu_tmpdir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+const char *tu_tmp_path(char *buf, size_t size, const char *name)
+{
+    snprintf(buf, size, "%s/%s", tu_tmpdir, name);
+    return buf;
+}
+
 int tu_run_suite(Suite *s)
 {
     SRunner *sr = srunner_create(s);

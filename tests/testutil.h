@@ -31,6 +31,14 @@ const char *tu_data_path(char *buf, size_t size, const char *rel);
 int tu_force_fd_error(pesx_potential *p, const pesx_atoms *a, double h,
                       double *max_err, double *max_force);
 
+/* A fresh temporary directory per test (a Check fixture): tu_tmpdir_setup
+ * makes /tmp/pesx-test.XXXXXX, tu_tmpdir_teardown removes it with its files,
+ * tu_tmp_path names a file in it. */
+extern char tu_tmpdir[256];
+void tu_tmpdir_setup(void);
+void tu_tmpdir_teardown(void);
+const char *tu_tmp_path(char *buf, size_t size, const char *name);
+
 /* Run SUITE and return the process exit status (0 = all passed). */
 int tu_run_suite(Suite *s);
 
