@@ -20,20 +20,6 @@ static const char *data(char *buf, size_t size, const char *name)
     return tu_data_path(buf, size, rel);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    ck_assert_ptr_nonnull(fp);
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    ck_assert_uint_eq(fread(s, 1, (size_t)n, fp), (size_t)n);
-    s[n] = 0;
-    fclose(fp);
-    return s;
-}
-
 /* Bitwise-identical data sets (ids, cells, pbc, every number). */
 static void assert_same(const pesx_dataset *a, const pesx_dataset *b, int with_cell_of_open)
 {
@@ -130,7 +116,7 @@ START_TEST(test_xml_round_trip)
     ck_assert_int_eq(pesx_dataset_read(q1, &b), PESX_OK);
     assert_same(&a, &b, 1);
     ck_assert_int_eq(pesx_dataset_write(tu_tmp_path(q2, sizeof q2, "b.xml"), &b), PESX_OK);
-    char *s1 = slurp(q1), *s2 = slurp(q2);
+    char *s1 = tu_slurp(q1, NULL), *s2 = tu_slurp(q2, NULL);
     ck_assert_str_eq(s1, s2);
     ck_assert_ptr_nonnull(strstr(s1, "<dataset units=\"eV Angstrom\">"));
     ck_assert_ptr_nonnull(strstr(s1, "id=\"water dimer &amp; co\" weight=\"2.5\""));
@@ -178,7 +164,7 @@ START_TEST(test_format_round_trips)
             ck_assert_int_eq(pesx_data_writer_add(w, &e), PESX_OK);
         }
         ck_assert_int_eq(pesx_data_writer_close(w), PESX_OK);
-        char *s = slurp(q);
+        char *s = tu_slurp(q, NULL);
         ck_assert_ptr_nonnull(strstr(s, "energy -76.25\n"));
         ck_assert_ptr_nonnull(strstr(s, "comment id=water%20dimer%20&%20co weight=2.5\n"));
         ck_assert_ptr_nonnull(strstr(s, "comment pbc=TTF\n"));
@@ -372,7 +358,7 @@ END_TEST
 static void fuzz_file(const char *src, pesx_data_format fmt, const char *name, const char *end_mark)
 {
     char p[512], q[512];
-    char *text = slurp(data(p, sizeof p, src));
+    char *text = tu_slurp(data(p, sizeof p, src), NULL);
     size_t len = strlen(text);
     pesx_rng rng;
     tu_tmp_path(q, sizeof q, name);

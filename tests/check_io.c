@@ -61,24 +61,6 @@ static void info_is(const pesx_frame *f, const char *key, const char *want)
     ck_assert_str_eq(buf, want);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    char *buf;
-    long size;
-    ck_assert_msg(fp != NULL, "cannot open %s", path);
-    fseek(fp, 0, SEEK_END);
-    size = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    buf = malloc((size_t)size + 1);
-    ck_assert(buf != NULL);
-    ck_assert(fread(buf, 1, (size_t)size, fp) == (size_t)size);
-    buf[size] = '\0';
-    fclose(fp);
-    *len = (size_t)size;
-    return buf;
-}
-
 /* ---- reading what ASE writes ------------------------------------------- */
 
 START_TEST(test_ase_written)
@@ -193,7 +175,7 @@ START_TEST(test_shared_files)
             fprintf(stderr, "test_shared_files: %s not found, skipped\n", path);
             continue;
         }
-        text = slurp(path, &len);
+        text = tu_slurp(path, &len);
         move_mask = strstr(text, "move_mask:L:1") != NULL;
         for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
             char sym[8], flag[8];
@@ -585,8 +567,8 @@ START_TEST(test_write_round_trip)
     info_is(&out[0], "comment", "image 3 of 7, \"climbing\" \\ done");
     /* write(read(write(x))) is the same text */
     ck_assert_int_eq(pesx_xyz_write_file(path2, out, n), PESX_OK);
-    text1 = slurp(path, &len1);
-    text2 = slurp(path2, &len2);
+    text1 = tu_slurp(path, &len1);
+    text2 = tu_slurp(path2, &len2);
     ck_assert_str_eq(text1, text2);
     /* the comment line of frame 0 */
     ck_assert_ptr_nonnull(strstr(text1, "Properties=species:S:1:pos:R:3:forces:R:3:move_mask:L:1:mode:R:2:tags:I:1:flag:L:1 energy=-1234.5678901234567 comment=\"image 3 of 7, \\\"climbing\\\" \\\\ done\" step=42 converged pbc=\"T F T\"\n"));
@@ -623,7 +605,7 @@ START_TEST(test_write_ase_fixture_back)
             assert_same_frame(&a[i], &b[i]);
         if (k == 1) {
             size_t len;
-            char *text = slurp(path, &len);
+            char *text = tu_slurp(path, &len);
             ck_assert_ptr_nonnull(strstr(text, ":move_mask:L:1:tags:I:1 "));
             ck_assert_ptr_nonnull(strstr(text, "comment=\"Al(111) slab, EMT\" step=3 pbc=\"T T F\""));
             free(text);
@@ -682,7 +664,7 @@ START_TEST(test_write_rejects)
         }
         f.info = saved;
     }
-    text = slurp(path, &len);
+    text = tu_slurp(path, &len);
     ck_assert_str_eq(text, "keep me\n");
     free(text);
 
@@ -818,7 +800,7 @@ START_TEST(test_fuzz)
     const char *seed = getenv("PESX_FUZZ_SEED");
     int iters = env && atoi(env) > 0 ? atoi(env) : 4000;
     for (int k = 0; k < NSRC; k++) {
-        text[k] = slurp(xyz_path(sources[k]), &text_len[k]);
+        text[k] = tu_slurp(xyz_path(sources[k]), &text_len[k]);
         cap += text_len[k];
     }
     base = malloc(3 * cap + 1);

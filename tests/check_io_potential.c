@@ -20,20 +20,6 @@ static void write_text(const char *path, const char *text)
     fclose(fp);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    ck_assert_ptr_nonnull(fp);
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    ck_assert_uint_eq(fread(s, 1, (size_t)n, fp), (size_t)n);
-    s[n] = 0;
-    fclose(fp);
-    return s;
-}
-
 /* Bitwise equality of doubles (NaN equals NaN, -0 differs from 0). */
 static int same(double a, double b)
 {
@@ -211,7 +197,7 @@ START_TEST(t_round_trip)
     ck_assert(signbit(back.element[0].weights[0]));
     /* write -> read -> write is byte-identical */
     ck_assert_int_eq(pesx_potential_file_write(tu_tmp_path(p2, sizeof p2, "b.xml"), &back), PESX_OK);
-    char *t1 = slurp(p1), *t2 = slurp(p2);
+    char *t1 = tu_slurp(p1, NULL), *t2 = tu_slurp(p2, NULL);
     ck_assert_str_eq(t1, t2);
     ck_assert_ptr_nonnull(strstr(t1, "<pesx-potential version=\"1\">"));
     ck_assert_ptr_nonnull(strstr(t1, "units energy=\"eV\" length=\"Angstrom\""));
@@ -423,7 +409,7 @@ START_TEST(t_mutation_fuzz)
     long iters = it ? atol(it) : 400;
     pesx_rng rng;
     tu_data_path(src, sizeof src, "potential/tiny.xml");
-    char *orig = slurp(src);
+    char *orig = tu_slurp(src, NULL);
     size_t n0 = strlen(orig);
     char *buf = malloc(2 * n0 + 64);
     static const char junk[] = "<>\"=/ x-1e9999nan0.5\n&;";
@@ -503,7 +489,7 @@ START_TEST(t_n2p2_round_trip)
     assert_same_pf(&pf, &back);
     ck_assert_int_eq(pesx_potential_file_write(tu_tmp_path(path2, sizeof path2, "m.xml"), &back),
                      PESX_OK);
-    char *t1 = slurp(path), *t2 = slurp(path2);
+    char *t1 = tu_slurp(path, NULL), *t2 = tu_slurp(path2, NULL);
     ck_assert_str_eq(t1, t2);
     free(t1);
     free(t2);

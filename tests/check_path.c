@@ -386,21 +386,6 @@ END_TEST
 
 /* ---- report files ----------------------------------------------------------- */
 
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "r");
-    long n;
-    char *s;
-    ck_assert_ptr_nonnull(fp);
-    fseek(fp, 0, SEEK_END);
-    n = ftell(fp);
-    rewind(fp);
-    s = calloc((size_t)n + 1, 1);
-    ck_assert(fread(s, 1, (size_t)n, fp) == (size_t)n);
-    fclose(fp);
-    return s;
-}
-
 START_TEST(report_files)
 {
     pesx_report r;
@@ -432,7 +417,7 @@ START_TEST(report_files)
     /* flat ends and a flat top: the spline maximum is the middle image */
     ck_assert(fabs(r.spline_e_max - 0.5) < 1e-15 && fabs(r.spline_s_max - 1.0) < 1e-15);
     ck_assert_int_eq(pesx_report_write_xml(xml, &r), PESX_OK);
-    text = slurp(xml);
+    text = tu_slurp(xml, NULL);
     ck_assert_ptr_nonnull(strstr(text, "<pesx-report "));
     ck_assert_ptr_nonnull(strstr(text, "potential=\"lj:rc=&quot;3&quot;&amp;x\""));
     ck_assert_ptr_nonnull(strstr(text, "<reactant energy=\"-1\"/>"));
@@ -444,7 +429,7 @@ START_TEST(report_files)
     ck_assert_ptr_nonnull(strstr(text, "extrapolating=\"2\""));
     free(text);
     ck_assert_int_eq(pesx_report_write_svg(svg, &r), PESX_OK);
-    text = slurp(svg);
+    text = tu_slurp(svg, NULL);
     ck_assert_ptr_nonnull(strstr(text, "<svg "));
     ck_assert_ptr_nonnull(strstr(text, "<polygon")); /* the committee band */
     ck_assert_ptr_nonnull(strstr(text, "</svg>"));

@@ -75,6 +75,26 @@ done:
     return status;
 }
 
+char *tu_slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf;
+    long size;
+    ck_assert_msg(fp != NULL, "cannot open %s", path);
+    fseek(fp, 0, SEEK_END);
+    size = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    ck_assert(size >= 0);
+    buf = malloc((size_t)size + 1);
+    ck_assert(buf != NULL);
+    ck_assert(fread(buf, 1, (size_t)size, fp) == (size_t)size);
+    buf[size] = '\0';
+    fclose(fp);
+    if (len)
+        *len = (size_t)size;
+    return buf;
+}
+
 char tu_tmpdir[256];
 
 void tu_tmpdir_setup(void)

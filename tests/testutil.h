@@ -31,6 +31,10 @@ const char *tu_data_path(char *buf, size_t size, const char *rel);
 int tu_force_fd_error(pesx_potential *p, const pesx_atoms *a, double h,
                       double *max_err, double *max_force);
 
+/* The whole file PATH, NUL-terminated (free it); its length into *LEN
+ * unless LEN is NULL.  Fails the test when the file cannot be read. */
+char *tu_slurp(const char *path, size_t *len);
+
 /* A fresh temporary directory per test (a Check fixture): tu_tmpdir_setup
  * makes /tmp/pesx-test.XXXXXX, tu_tmpdir_teardown removes it with its files,
  * tu_tmp_path names a file in it. */
