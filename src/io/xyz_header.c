@@ -37,20 +37,30 @@ void xyz_header_release(xyz_header *h)
     memset(h, 0, sizeof *h);
 }
 
+/* The next item of a list separated by whitespace or commas: skips the
+ * separators before it, leaves *S at its start and its length in *LEN;
+ * 0 at the end of the list. */
+static int next_item(const char **s, size_t *len)
+{
+    const char *p = *s;
+    size_t n = 0;
+    while (*p == ',' || is_space(*p))
+        p++;
+    while (p[n] && p[n] != ',' && !is_space(p[n]))
+        n++;
+    *s = p;
+    *len = n;
+    return n > 0;
+}
+
 /* Numbers of a Lattice-like value: separated by whitespace or commas. */
 static int parse_numbers(const char *text, double *v, int max, int *count)
 {
     char item[128];
     int n = 0;
     const char *s = text;
-    for (;;) {
-        size_t len = 0;
-        while (*s == ',' || is_space(*s))
-            s++;
-        if (!*s)
-            break;
-        while (s[len] && s[len] != ',' && !is_space(s[len]))
-            len++;
+    size_t len;
+    while (next_item(&s, &len)) {
         if (n == max || len >= sizeof item)
             return PESX_EINVAL;
         memcpy(item, s, len);
@@ -100,14 +110,8 @@ static int parse_pbc(const char *file, long line, const char *value, int pbc[3])
     char show[64], item[16];
     int n = 0, v[3];
     const char *s = value ? value : "T"; /* a bare "pbc" means True, as in ASE */
-    for (;;) {
-        size_t len = 0;
-        while (*s == ',' || is_space(*s))
-            s++;
-        if (!*s)
-            break;
-        while (s[len] && s[len] != ',' && !is_space(s[len]))
-            len++;
+    size_t len;
+    while (next_item(&s, &len)) {
         if (n == 3 || len >= sizeof item)
             goto bad;
         memcpy(item, s, len);
