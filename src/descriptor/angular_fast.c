@@ -14,6 +14,7 @@
 #include <string.h>
 #include <pesx/descriptor.h>
 #include "descriptor/descriptor_impl.h"
+#include "descriptor/compute_impl.h"
 
 #if defined(_OPENMP)
 #define SIMD _Pragma("omp simd")
@@ -56,16 +57,6 @@ static int grow_idx(size_t **p, size_t *cap, size_t need)
         *cap = c;
     }
     return PESX_OK;
-}
-
-static size_t filter(const pesx_descriptor_workspace *ws, int e, double rc, size_t *out)
-{
-    const size_t *src = e < 0 ? ws->all : ws->list + (size_t)e * ws->cap;
-    size_t n = e < 0 ? ws->n : ws->nlist_e[e], k = 0;
-    for (size_t a = 0; a < n; a++)
-        if (ws->r[src[a]] < rc)
-            out[k++] = src[a];
-    return k;
 }
 
 /* Cutoff with a compile-time type CT (inlined into specialised loops). */
@@ -386,8 +377,8 @@ CLONES int pesx_ang_fast_values(const pesx_descriptor *d, const pesx_elplan *p,
     const double rc2 = g->rc * g->rc;
     int st;
     F->same = g->e1 == g->e2;
-    n1 = filter(ws, g->e1, g->rc, ws->l1);
-    n2 = F->same ? n1 : filter(ws, g->e2, g->rc, ws->l2);
+    n1 = pesx_dws_neighbours_within(ws, g->e1, g->rc, ws->l1);
+    n2 = F->same ? n1 : pesx_dws_neighbours_within(ws, g->e2, g->rc, ws->l2);
     F->n1 = n1;
     F->n2 = n2;
     stride = n2 + 1;

@@ -83,16 +83,6 @@ static int generic(const pesx_descriptor *d, const pesx_angroup *g)
     return d->reference_kernels || g->nf > 64;
 }
 
-static size_t filter(const pesx_descriptor_workspace *ws, int e, double rc, size_t *out)
-{
-    const size_t *src = e < 0 ? ws->all : ws->list + (size_t)e * ws->cap;
-    size_t n = e < 0 ? ws->n : ws->nlist_e[e], k = 0;
-    for (size_t a = 0; a < n; a++)
-        if (ws->r[src[a]] < rc)
-            out[k++] = src[a];
-    return k;
-}
-
 /* Pair data layout per group: [cos, rjk, theta, inv_sin, (Rjk, dRjk) x nf]. */
 static inline size_t pair_stride(const pesx_angroup *g)
 {
@@ -103,7 +93,7 @@ static int angular_values(const pesx_descriptor *d, const pesx_elplan *p,
                           const pesx_angroup *g, size_t gi, double *G,
                           pesx_descriptor_workspace *ws)
 {
-    size_t n1 = filter(ws, g->e1, g->rc, ws->l1), n2, stride = pair_stride(g);
+    size_t n1 = pesx_dws_neighbours_within(ws, g->e1, g->rc, ws->l1), n2, stride = pair_stride(g);
     const size_t *l1 = ws->l1, *l2;
     int same = g->e1 == g->e2;
     const double rc2 = g->rc * g->rc;
@@ -113,7 +103,7 @@ static int angular_values(const pesx_descriptor *d, const pesx_elplan *p,
         l2 = l1;
         n2 = n1;
     } else {
-        n2 = filter(ws, g->e2, g->rc, ws->l2);
+        n2 = pesx_dws_neighbours_within(ws, g->e2, g->rc, ws->l2);
         l2 = ws->l2;
     }
     ws->pstart[gi] = ws->n_pairs;

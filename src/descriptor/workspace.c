@@ -148,3 +148,14 @@ int pesx_dws_reserve_grad(pesx_descriptor_workspace *ws, size_t nset)
     }
     return PESX_OK;
 }
+
+size_t pesx_dws_neighbours_within(const pesx_descriptor_workspace *ws, int e, double rc,
+                                  size_t *out)
+{
+    const size_t *src = e < 0 ? ws->all : ws->list + (size_t)e * ws->cap;
+    size_t n = e < 0 ? ws->n : ws->nlist_e[e], k = 0;
+    for (size_t a = 0; a < n; a++)
+        if (ws->r[src[a]] < rc)
+            out[k++] = src[a];
+    return k;
+}
