@@ -66,13 +66,18 @@ static int is(const xmlNode *n, const char *name)
     return n->type == XML_ELEMENT_NODE && strcmp(name_of(n), name) == 0;
 }
 
+static int is_xml_space(int c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 /* Only element children, comments and blank text are allowed in N. */
 static int check_content(const reader *r, const xmlNode *n)
 {
     for (const xmlNode *c = n->children; c; c = c->next) {
         if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
             for (const xmlChar *t = c->content; t && *t; t++)
-                if (*t != ' ' && *t != '\t' && *t != '\n' && *t != '\r')
+                if (!is_xml_space(*t))
                     return fail(r, c, "unexpected text inside <%s>", name_of(n));
         }
     }
@@ -93,6 +98,18 @@ static int check_attrs(const reader *r, const xmlNode *n, const char *const *all
     return PESX_OK;
 }
 
+/* S without leading and trailing XML white space: the start, and its length in *LEN. */
+static const char *trimmed(const char *s, size_t *len)
+{
+    while (is_xml_space(*s))
+        s++;
+    size_t k = strlen(s);
+    while (k > 0 && is_xml_space(s[k - 1]))
+        k--;
+    *len = k;
+    return s;
+}
+
 /* Attribute NAME of N into BUF (trimmed).  *found = 0 when absent; an error
  * when absent and REQUIRED or too long. */
 static int attr_str(const reader *r, const xmlNode *n, const char *name, int required, char *buf,
@@ -104,12 +121,8 @@ static int attr_str(const reader *r, const xmlNode *n, const char *name, int req
     if (!v)
         return required ? fail(r, n, "<%s> needs the attribute %s", name_of(n), name) : PESX_OK;
     const char *s = (const char *)v;
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-        s++;
-    size_t len = strlen(s);
-    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' ||
-                       s[len - 1] == '\r'))
-        len--;
+    size_t len;
+    s = trimmed(s, &len);
     if (len >= size) {
         xmlFree(v);
         return fail(r, n, "attribute %s of <%s> is too long (at most %zu characters)", name,
@@ -160,12 +173,8 @@ static int text_of(const reader *r, const xmlNode *n, char *buf, size_t size)
 {
     xmlChar *v = xmlNodeGetContent(n);
     const char *s = v ? (const char *)v : "";
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-        s++;
-    size_t len = strlen(s);
-    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' ||
-                       s[len - 1] == '\r'))
-        len--;
+    size_t len;
+    s = trimmed(s, &len);
     if (len >= size) {
         xmlFree(v);
         return fail(r, n, "<%s> is too long (at most %zu characters)", name_of(n), size - 1);
@@ -329,14 +338,14 @@ static int parse_sizes(const reader *r, const xmlNode *n, const char *text, size
     *n_sizes = 0;
     while (*s) {
         char *end;
-        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        while (is_xml_space(*s))
             s++;
         if (!*s)
             break;
         errno = 0;
         long v = strtol(s, &end, 10);
         if (end == s || errno || v < 1 || v > 100000 ||
-            (*end && *end != ' ' && *end != '\t' && *end != '\n' && *end != '\r'))
+            (*end && !is_xml_space(*end)))
             return fail(r, n, "layers=\"%s\": layer sizes must be positive whole numbers", text);
         if (*n_sizes == PESX_PF_MAX_SIZES)
             return fail(r, n, "layers=\"%s\": more than %d layers", text, PESX_PF_MAX_SIZES);
@@ -360,14 +369,14 @@ static int read_weights(reader *r, const xmlNode *n, double *w, size_t nw, const
     for (;;) {
         char tok[128];
         size_t len = 0;
-        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+        while (is_xml_space(*s)) {
             if (*s == '\n')
                 line++;
             s++;
         }
         if (!*s)
             break;
-        while (s[len] && s[len] != ' ' && s[len] != '\t' && s[len] != '\n' && s[len] != '\r')
+        while (s[len] && !is_xml_space(s[len]))
             len++;
         if (len >= sizeof tok) {
             st = fail_line(r, line, "<weights>: token %.20s... is not a number", s);
