@@ -11,3 +11,12 @@ tests_check_structure_LDADD = $(TEST_LDADD)
 noinst_PROGRAMS += tests/bench/bench_nlist
 tests_bench_bench_nlist_SOURCES = tests/bench/bench_nlist.c
 tests_bench_bench_nlist_LDADD = src/libpesx.a $(PESX_LIBS)
+
+# Comparing two configurations: Kabsch superposition of free molecules,
+# minimum image otherwise (used by pesx saddle's connection check)
+src_libpesx_a_SOURCES += include/pesx/structure_align.h src/structure/align.c
+check_PROGRAMS += tests/check_align
+TESTS += tests/check_align
+tests_check_align_SOURCES = tests/check_align.c $(TESTUTIL)
+tests_check_align_CFLAGS = $(TEST_CFLAGS)
+tests_check_align_LDADD = $(TEST_LDADD)
