@@ -304,7 +304,7 @@ START_TEST(test_mass_weighted_diatomic)
     const double mov[6] = {5, 5, 5, 5, 5, 7}; /* 2 A along z, translated */
     double mh = pesx_element_mass(1), mo = pesx_element_mass(8), M = mh + mo;
     pesx_align al;
-    ck_assert_int_eq(pesx_align_coords(a, ref, mov, 1, &al), PESX_OK);
+    ck_assert_int_eq(pesx_align_coords(a, ref, mov, PESX_ALIGN_MASS_WEIGHTED, &al), PESX_OK);
     ck_assert_int_eq(al.rigid, 1);
     ck_assert_rel(al.rmsd, sqrt(mh * mo) / M, 1e-12);
     ck_assert_rel(al.max_dist, mo / M, 1e-12);
@@ -325,7 +325,7 @@ START_TEST(test_mass_weighted_diatomic)
     ck_assert_rel(al.rmsd, sqrt(mh * mo) / M, 1e-12);
     /* an atom of unknown element has no mass to weight by */
     a->z[1] = 0;
-    ck_assert_int_eq(pesx_align_coords(a, ref, mov, 1, &al), PESX_EINVAL);
+    ck_assert_int_eq(pesx_align_coords(a, ref, mov, PESX_ALIGN_MASS_WEIGHTED, &al), PESX_EINVAL);
     ck_assert_ptr_nonnull(strstr(pesx_error_last()->msg, "atom 2"));
     ck_assert_int_eq(pesx_align_coords(a, ref, mov, 0, &al), PESX_OK);
     pesx_atoms_free(a);
@@ -350,7 +350,7 @@ START_TEST(test_mass_weighted_water)
     transform(3, q, t, dist, mov);
     double w[3] = {pesx_element_mass(8), pesx_element_mass(1), pesx_element_mass(1)};
     pesx_align mw, uw;
-    ck_assert_int_eq(pesx_align_coords(a, ref, mov, 1, &mw), PESX_OK);
+    ck_assert_int_eq(pesx_align_coords(a, ref, mov, PESX_ALIGN_MASS_WEIGHTED, &mw), PESX_OK);
     ck_assert_int_eq(pesx_align_coords(a, ref, mov, 0, &uw), PESX_OK);
     ck_assert_rel(mw.rmsd, horn_rmsd(3, ref, mov, w), 1e-9);
     ck_assert_rel(uw.rmsd, horn_rmsd(3, ref, mov, NULL), 1e-9);
@@ -504,6 +504,14 @@ START_TEST(test_fixed_atoms_no_superposition)
     ck_assert_int_eq(pesx_align_coords(a, ref, mov, 0, &al), PESX_OK);
     ck_assert_int_eq(al.rigid, 1);
     ck_assert_msg(al.rmsd < 1e-12, "rmsd %.3g", al.rmsd);
+    /* a model surface's coordinates are compared in place */
+    ck_assert_int_eq(pesx_align_coords(a, ref, mov, PESX_ALIGN_IN_PLACE, &al), PESX_OK);
+    ck_assert_int_eq(al.rigid, 0);
+    ck_assert_rel(al.rmsd, 0.3, 1e-12);
+    /* mass weighting in place: the C and H's are all 0.3 A off */
+    ck_assert_int_eq(pesx_align_coords(a, ref, mov, PESX_ALIGN_IN_PLACE | PESX_ALIGN_MASS_WEIGHTED,
+                                       &al), PESX_OK);
+    ck_assert_rel(al.rmsd, 0.3, 1e-12);
     pesx_atoms_free(a);
 }
 END_TEST
@@ -522,7 +530,7 @@ START_TEST(test_align_atoms_checks_elements)
     r->z[0] = m->z[0] = 8;
     r->z[1] = m->z[1] = r->z[2] = m->z[2] = 1;
     pesx_align al;
-    ck_assert_int_eq(pesx_align_atoms(r, m, 1, &al), PESX_OK);
+    ck_assert_int_eq(pesx_align_atoms(r, m, PESX_ALIGN_MASS_WEIGHTED, &al), PESX_OK);
     ck_assert_int_eq(al.rigid, 1);
     ck_assert_msg(al.rmsd < 1e-12, "rmsd %.3g", al.rmsd);
     /* the same atoms in another order are not matched */

@@ -42,24 +42,33 @@ typedef struct {
 int pesx_align_points(size_t n, const double *ref, const double *mov, const double *w,
                       pesx_align *out);
 
+/* Flags of pesx_align_coords and pesx_align_atoms (or them together). */
+enum {
+    /* weight each atom by its standard atomic mass (PESX_EINVAL for an
+     * atom of unknown element); without it every atom counts the same */
+    PESX_ALIGN_MASS_WEIGHTED = 1,
+    /* never rotate or translate, compare in place (minimum image): for
+     * model surfaces such as Mueller-Brown, whose coordinates are not
+     * those of a molecule in free space */
+    PESX_ALIGN_IN_PLACE = 2
+};
+
 /* Two configurations REF and MOV of the structure A (its atoms, elements,
  * cell, pbc and fixed flags; its own positions are not used).  A free
  * molecule -- no periodic direction and no fixed atom -- is superposed by
  * pesx_align_points (rigid = 1); anything else is compared atom by atom
  * through the minimum image of the periodic directions, with no rotation
  * or translation (rigid = 0), since the cell or the fixed atoms pin its
- * orientation.  MASS_WEIGHTED weights each atom by its standard atomic
- * mass (PESX_EINVAL for an atom of unknown element), else all equally.
- * PESX_EINVAL also as pesx_atoms_frame for a bad cell. */
-int pesx_align_coords(const pesx_atoms *a, const double *ref, const double *mov,
-                      int mass_weighted, pesx_align *out);
+ * orientation.  FLAGS: PESX_ALIGN_*.  PESX_EINVAL also for a non-finite
+ * position and as pesx_atoms_frame for a bad cell. */
+int pesx_align_coords(const pesx_atoms *a, const double *ref, const double *mov, int flags,
+                      pesx_align *out);
 
 /* MOV compared with REF as pesx_align_coords does, after checking that the
  * two hold the same elements in the same order (PESX_EINVAL naming the
  * first atom that differs, or the counts).  Superposed only when both are
  * free molecules; REF's cell decides the minimum image otherwise. */
-int pesx_align_atoms(const pesx_atoms *ref, const pesx_atoms *mov, int mass_weighted,
-                     pesx_align *out);
+int pesx_align_atoms(const pesx_atoms *ref, const pesx_atoms *mov, int flags, pesx_align *out);
 
 /* OUT = the superposed IN (N points): out_i = rot * in_i + shift.  IN and
  * OUT may be the same array.  With rigid = 0 it copies IN. */

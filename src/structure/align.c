@@ -264,19 +264,18 @@ static int any_fixed(const pesx_atoms *a)
     return 0;
 }
 
-int pesx_align_coords(const pesx_atoms *a, const double *ref, const double *mov,
-                      int mass_weighted, pesx_align *out)
+int pesx_align_coords(const pesx_atoms *a, const double *ref, const double *mov, int flags,
+                      pesx_align *out)
 {
-    weights wt = {NULL, mass_weighted ? a->z : NULL};
-    if (!pesx_atoms_any_pbc(a) && !any_fixed(a))
+    weights wt = {NULL, (flags & PESX_ALIGN_MASS_WEIGHTED) ? a->z : NULL};
+    if (!(flags & PESX_ALIGN_IN_PLACE) && !pesx_atoms_any_pbc(a) && !any_fixed(a))
         return kabsch(a->n, ref, mov, &wt, out);
     return min_image(a, ref, mov, &wt, out);
 }
 
-int pesx_align_atoms(const pesx_atoms *ref, const pesx_atoms *mov, int mass_weighted,
-                     pesx_align *out)
+int pesx_align_atoms(const pesx_atoms *ref, const pesx_atoms *mov, int flags, pesx_align *out)
 {
-    weights wt = {NULL, mass_weighted ? ref->z : NULL};
+    weights wt = {NULL, (flags & PESX_ALIGN_MASS_WEIGHTED) ? ref->z : NULL};
     set_identity(out);
     if (ref->n != mov->n)
         return pesx_error_set(PESX_EINVAL, NULL, 0, "align: %zu atoms against %zu", mov->n,
@@ -288,7 +287,8 @@ int pesx_align_atoms(const pesx_atoms *ref, const pesx_atoms *mov, int mass_weig
                                   "reference (atoms are matched in order)", i + 1,
                                   a ? a : "unknown", b ? b : "unknown");
         }
-    if (!pesx_atoms_any_pbc(ref) && !any_fixed(ref) && !any_fixed(mov))
+    if (!(flags & PESX_ALIGN_IN_PLACE) && !pesx_atoms_any_pbc(ref) && !any_fixed(ref) &&
+        !any_fixed(mov))
         return kabsch(ref->n, ref->x, mov->x, &wt, out);
     return min_image(ref, ref->x, mov->x, &wt, out);
 }
