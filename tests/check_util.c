@@ -1,4 +1,4 @@
-/* util: errors, parsing, parameter lists, elements, RNG, atomic files. */
+/* util: errors, parsing, parameter lists, elements, RNG, atomic files, growable arrays. */
 #include <config.h>
 #include "testutil.h"
 
@@ -155,6 +155,33 @@ START_TEST(test_atomic_file)
 }
 END_TEST
 
+START_TEST(test_array_reserve)
+{
+    double *a = NULL;
+    size_t cap = 0;
+    for (size_t i = 0; i < 1000; i++) {
+        ck_assert_int_eq(pesx_array_reserve(&a, &cap, i + 1, sizeof *a, 8), PESX_OK);
+        ck_assert_uint_ge(cap, i + 1);
+        a[i] = (double)i;
+    }
+    ck_assert_uint_eq(cap, 1024); /* 8 doubled seven times */
+    for (size_t i = 0; i < 1000; i++)
+        ck_assert(a[i] == (double)i); /* contents survive every move */
+    ck_assert_int_eq(pesx_array_reserve(&a, &cap, 10, sizeof *a, 8), PESX_OK);
+    ck_assert_uint_eq(cap, 1024); /* never shrinks */
+    ck_assert_int_eq(pesx_array_reserve(&a, &cap, 5000, sizeof *a, 8), PESX_OK);
+    ck_assert_uint_eq(cap, 8192); /* one call may double several times */
+    /* An impossible size fails cleanly and leaves the array as it was. */
+    double *before = a;
+    ck_assert_int_eq(pesx_array_reserve(&a, &cap, (size_t)-1 / 4, sizeof *a, 8), PESX_ENOMEM);
+    ck_assert_ptr_eq(a, before);
+    ck_assert_uint_eq(cap, 8192);
+    ck_assert_int_eq(pesx_error_last()->code, PESX_ENOMEM);
+    ck_assert(a[999] == 999.0);
+    free(a);
+}
+END_TEST
+
 static Suite *util_suite(void)
 {
     Suite *s = suite_create("util");
@@ -166,6 +193,7 @@ static Suite *util_suite(void)
     tcase_add_test(tc, test_units);
     tcase_add_test(tc, test_rng);
     tcase_add_test(tc, test_atomic_file);
+    tcase_add_test(tc, test_array_reserve);
     suite_add_tcase(s, tc);
     return s;
 }

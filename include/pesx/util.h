@@ -94,6 +94,15 @@ int pesx_element_z(const char *symbol);
 const char *pesx_element_symbol(int z); /* NULL when z is out of range */
 double pesx_element_mass(int z);        /* standard atomic weight, amu; 0 if unknown */
 
+/* ---- growable arrays ---------------------------------------------------- */
+
+/* Makes room for at least NEED elements of SIZE bytes in the array *PTR (PTR
+ * is the address of a `T *`) whose capacity is *CAP elements: the capacity
+ * doubles, starting from FIRST, so appending one at a time is amortised O(1).
+ * On failure returns PESX_ENOMEM with the error set and leaves *PTR and *CAP
+ * unchanged (the old block stays valid). */
+int pesx_array_reserve(void *ptr, size_t *cap, size_t need, size_t size, size_t first);
+
 /* ---- atomic output: write to PATH.tmpXXXXXX, rename on commit ----------- */
 
 typedef struct {
