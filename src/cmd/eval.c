@@ -187,16 +187,8 @@ int cmd_eval(int argc, char **argv)
         if (summary >= 0)
             print_frame(n_frames, &frame, &r, summary);
         if (output) {
-            if (n_frames == cap_frames) {
-                size_t cap = cap_frames ? 2 * cap_frames : 8;
-                pesx_frame *k = realloc(kept, cap * sizeof *k);
-                if (!k) {
-                    status = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
-                    break;
-                }
-                kept = k;
-                cap_frames = cap;
-            }
+            if ((status = pesx_array_reserve(&kept, &cap_frames, n_frames + 1, sizeof *kept, 8)))
+                break;
             if ((status = annotate(&frame, &r)))
                 break;
             kept[n_frames] = frame; /* take ownership; start a fresh one */

@@ -39,14 +39,8 @@ static int record_step(run_state *s, const double *x, double energy)
 {
     pesx_frame *f;
     size_t n = s->ao->atoms->n;
-    if (s->n_traj == s->cap_traj) {
-        size_t cap = s->cap_traj ? 2 * s->cap_traj : 64;
-        pesx_frame *t = realloc(s->traj, cap * sizeof *t);
-        if (!t)
-            return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory for the trajectory");
-        s->traj = t;
-        s->cap_traj = cap;
-    }
+    if (pesx_array_reserve(&s->traj, &s->cap_traj, s->n_traj + 1, sizeof *s->traj, 64))
+        return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory for the trajectory");
     f = &s->traj[s->n_traj];
     pesx_frame_init(f);
     if (!(f->atoms = pesx_atoms_clone(s->ao->atoms)) ||

@@ -151,14 +151,8 @@ int pesx_descriptor_add(pesx_descriptor *d, int center_z, const pesx_sf *sf)
                                   sf->lambda);
     }
     p = &d->el[d->z2e[center_z]];
-    if (p->n_sf == p->cap_sf) {
-        size_t cap = p->cap_sf ? 2 * p->cap_sf : 16;
-        pesx_sf *n = realloc(p->sf, cap * sizeof *n);
-        if (!n)
-            return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
-        p->sf = n;
-        p->cap_sf = cap;
-    }
+    if (pesx_array_reserve(&p->sf, &p->cap_sf, p->n_sf + 1, sizeof *p->sf, 16))
+        return PESX_ENOMEM;
     p->sf[p->n_sf++] = *sf;
     return PESX_OK;
 }
@@ -216,16 +210,8 @@ static int rfun_of(pesx_descriptor *d, pesx_elplan *p, const pesx_sf *sf,
             return (int)f;
         }
     }
-    if (p->n_rf == p->cap_rf) {
-        size_t cap = p->cap_rf ? 2 * p->cap_rf : 16;
-        pesx_rfun *n = realloc(p->rf, cap * sizeof *n);
-        if (!n) {
-            pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
-            return -1;
-        }
-        p->rf = n;
-        p->cap_rf = cap;
-    }
+    if (pesx_array_reserve(&p->rf, &p->cap_rf, p->n_rf + 1, sizeof *p->rf, 16))
+        return -1;
     r.emask = mask;
     p->rf[p->n_rf] = r;
     return (int)p->n_rf++;

@@ -156,16 +156,8 @@ static int units(reader *r, long line, const char *u)
 static int text_add(reader *r, const char *t)
 {
     size_t len = strlen(t);
-    if (r->text_len + len + 1 > r->text_cap) {
-        size_t c = r->text_cap ? 2 * r->text_cap : 256;
-        while (c < r->text_len + len + 1)
-            c *= 2;
-        char *p = realloc(r->text, c);
-        if (!p)
-            return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
-        r->text = p;
-        r->text_cap = c;
-    }
+    if (pesx_array_reserve(&r->text, &r->text_cap, r->text_len + len + 1, 1, 256))
+        return PESX_ENOMEM;
     memcpy(r->text + r->text_len, t, len + 1);
     r->text_len += len;
     return PESX_OK;

@@ -157,14 +157,8 @@ static int parse_sf(n2p2_input *in, long line, char **t, int n)
     }
     if (!(s.rc > 0))
         return bad(in->path, line, "symfunction_short: the cutoff radius must be > 0");
-    if (in->n_sf == in->cap_sf) {
-        size_t cap = in->cap_sf ? 2 * in->cap_sf : 64;
-        rawsf *p = realloc(in->sf, cap * sizeof *p);
-        if (!p)
-            return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
-        in->sf = p;
-        in->cap_sf = cap;
-    }
+    if (pesx_array_reserve(&in->sf, &in->cap_sf, in->n_sf + 1, sizeof *in->sf, 64))
+        return PESX_ENOMEM;
     in->sf[in->n_sf++] = s;
     return PESX_OK;
 }
@@ -265,16 +259,8 @@ static int read_input_nn(const char *path, n2p2_input *in, size_t *n_unknown)
     while (fgets(buf, sizeof buf, fp)) {
         kwline *k;
         lineno++;
-        if (nl == cap) {
-            size_t c = cap ? 2 * cap : 256;
-            kwline **p = realloc(lines, c * sizeof *p);
-            if (!p) {
-                st = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
-                goto done;
-            }
-            lines = p;
-            cap = c;
-        }
+        if ((st = pesx_array_reserve(&lines, &cap, nl + 1, sizeof *lines, 256)))
+            goto done;
         if (!(k = lines[nl] = malloc(sizeof *k))) {
             st = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
             goto done;

@@ -165,16 +165,8 @@ int pesx_n2p2_read_settings(const char *path, double length_unit, pesx_potential
         if (l->n == 0)
             continue;
         if (!strcmp(l->tok[0], "symfunction_short") || !strcmp(l->tok[0], "symfunction")) {
-            if (n == ncap) {
-                size_t c = ncap ? 2 * ncap : 64;
-                setting_sf *p = realloc(all, c * sizeof *p);
-                if (!p) {
-                    st = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
-                    break;
-                }
-                all = p;
-                ncap = c;
-            }
+            if ((st = pesx_array_reserve(&all, &ncap, n + 1, sizeof *all, 64)))
+                break;
             if (!(st = parse_line(path, ln, l->tok + 1, l->n - 1, length_unit, &all[n])))
                 n++;
         } else if (!strcmp(l->tok[0], "cutoff_type")) {

@@ -34,14 +34,8 @@ typedef struct {
 
 static int sbuf_put(sbuf *b, char c)
 {
-    if (b->n + 1 >= b->cap) {
-        size_t cap = b->cap ? 2 * b->cap : 32;
-        char *s = realloc(b->s, cap);
-        if (!s)
-            return -1;
-        b->s = s;
-        b->cap = cap;
-    }
+    if (pesx_array_reserve(&b->s, &b->cap, b->n + 2, 1, 32))
+        return -1;
     b->s[b->n++] = c;
     b->s[b->n] = '\0';
     return 0;
@@ -103,14 +97,8 @@ static int parse_item(const char *line, size_t *pos, int stop_at_eq, char **out)
 
 static int kvlist_push(xyz_kvlist *l, const xyz_kv *kv)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 16;
-        xyz_kv *a = realloc(l->kv, cap * sizeof *a);
-        if (!a)
-            return -1;
-        l->kv = a;
-        l->cap = cap;
-    }
+    if (pesx_array_reserve(&l->kv, &l->cap, l->n + 1, sizeof *l->kv, 16))
+        return -1;
     l->kv[l->n++] = *kv;
     return 0;
 }

@@ -179,14 +179,8 @@ static int split_tokens(pesx_xyz_reader *r, size_t *ntok)
             s++;
         if (!*s)
             break;
-        if (n == r->tok_cap) {
-            size_t cap = r->tok_cap ? 2 * r->tok_cap : 64;
-            char **t = realloc(r->tok, cap * sizeof *t);
-            if (!t)
-                return pesx_error_set(PESX_ENOMEM, r->name, r->line, "out of memory");
-            r->tok = t;
-            r->tok_cap = cap;
-        }
+        if (pesx_array_reserve(&r->tok, &r->tok_cap, n + 1, sizeof *r->tok, 64))
+            return pesx_error_set(PESX_ENOMEM, r->name, r->line, "out of memory");
         r->tok[n++] = s;
         while (*s && !is_space(*s))
             s++;
@@ -533,15 +527,9 @@ int pesx_xyz_read_all(const char *path, pesx_frame **frames, size_t *n)
     if (!(r = pesx_xyz_open(path)))
         return pesx_error_last()->code;
     for (;;) {
-        if (count == cap) {
-            size_t cap2 = cap ? 2 * cap : 8;
-            pesx_frame *l = realloc(list, cap2 * sizeof *l);
-            if (!l) {
-                status = pesx_error_set(PESX_ENOMEM, path, 0, "out of memory");
-                break;
-            }
-            list = l;
-            cap = cap2;
+        if (pesx_array_reserve(&list, &cap, count + 1, sizeof *list, 8)) {
+            status = pesx_error_set(PESX_ENOMEM, path, 0, "out of memory");
+            break;
         }
         pesx_frame_init(&list[count]);
         if ((status = pesx_xyz_next(r, &list[count], &got)) || !got)
