@@ -987,6 +987,20 @@ END_TEST
 
 /* ---- suite ------------------------------------------------------------- */
 
+START_TEST(test_xml_escape)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(fp);
+    pesx_xml_put_escaped(fp, "a&b<c>d\"e'f\tg\nh\ri\001j\xc3\xa9");
+    fclose(fp);
+    /* UTF-8 passes through; a control character XML cannot hold becomes a blank. */
+    ck_assert_str_eq(buf, "a&amp;b&lt;c&gt;d&quot;e&apos;f&#9;g&#10;h&#13;i j\xc3\xa9");
+    free(buf);
+}
+END_TEST
+
 static Suite *io_suite(void)
 {
     Suite *s = suite_create("io");
@@ -1020,6 +1034,7 @@ static Suite *io_suite(void)
     tcase_add_test(tc, test_fuzz);
     tcase_add_test(tc, test_fuzz_comment);
     tcase_add_test(tc, test_info_values);
+    tcase_add_test(tc, test_xml_escape);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
 

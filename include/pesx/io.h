@@ -91,6 +91,14 @@ int pesx_xyz_write(FILE *fp, const pesx_frame *f);
  * checked first, so a refused frame leaves PATH untouched. */
 int pesx_xyz_write_file(const char *path, const pesx_frame *frames, size_t n);
 
+/* ---- XML text ---------------------------------------------------------- */
+
+/* TEXT as XML character data, safe inside double- or single-quoted attribute
+ * values: & < > " ' escaped; tab, newline and carriage return as character
+ * references (so attribute values read back unchanged); other control
+ * characters, which XML 1.0 cannot hold, as blanks. */
+void pesx_xml_put_escaped(FILE *fp, const char *text);
+
 #ifdef __cplusplus
 }
 #endif

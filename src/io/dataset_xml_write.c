@@ -27,23 +27,6 @@ pesx_dataset_writer *pesx_dataset_writer_open(const char *path)
     return w;
 }
 
-/* TEXT with the XML special characters escaped (attribute-safe). */
-static void put_escaped(FILE *fp, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", fp); break;
-        case '<': fputs("&lt;", fp); break;
-        case '>': fputs("&gt;", fp); break;
-        case '"': fputs("&quot;", fp); break;
-        case '\t': fputs("&#9;", fp); break;
-        case '\n': fputs("&#10;", fp); break;
-        case '\r': fputs("&#13;", fp); break;
-        default: fputc(*s, fp);
-        }
-    }
-}
-
 static const char *num(char *buf, double v)
 {
     xyz_format_double(buf, v);
@@ -79,7 +62,7 @@ int pesx_dataset_writer_add(pesx_dataset_writer *w, const pesx_dataset_entry *e)
     fputs("  <structure", fp);
     if (e->id && *e->id) {
         fputs(" id=\"", fp);
-        put_escaped(fp, e->id);
+        pesx_xml_put_escaped(fp, e->id);
         fputc('"', fp);
     }
     if (e->weight != 1.0)

@@ -5,29 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <pesx/io.h>
 #include "io/potential_file_impl.h"
-
-/* TEXT with XML's special characters escaped (and control characters,
- * which XML 1.0 cannot hold, replaced by blanks). */
-static void put_escaped(FILE *fp, const char *text)
-{
-    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
-        switch (*c) {
-        case '&': fputs("&amp;", fp); break;
-        case '<': fputs("&lt;", fp); break;
-        case '>': fputs("&gt;", fp); break;
-        case '"': fputs("&quot;", fp); break;
-        case '\'': fputs("&apos;", fp); break;
-        default:
-            fputc(*c < 0x20 && *c != '\n' && *c != '\t' ? ' ' : *c, fp);
-        }
-    }
-}
 
 static void put_attr_str(FILE *fp, const char *name, const char *value)
 {
     fprintf(fp, " %s=\"", name);
-    put_escaped(fp, value);
+    pesx_xml_put_escaped(fp, value);
     fputc('"', fp);
 }
 
@@ -41,7 +25,7 @@ static void put_attr_num(FILE *fp, const char *name, double value)
 static void put_text_elem(FILE *fp, const char *indent, const char *name, const char *text)
 {
     fprintf(fp, "%s<%s>", indent, name);
-    put_escaped(fp, text);
+    pesx_xml_put_escaped(fp, text);
     fprintf(fp, "</%s>\n", name);
 }
 
@@ -115,7 +99,7 @@ static void write_element(FILE *fp, const pesx_potential_file *pf,
     for (size_t l = 0; l + 1 < e->n_sizes; l++) {
         if (l)
             fputc(' ', fp);
-        put_escaped(fp, e->activation[l]);
+        pesx_xml_put_escaped(fp, e->activation[l]);
     }
     fprintf(fp, "\" normalize-nodes=\"%d\">\n", e->normalize_nodes ? 1 : 0);
     for (size_t m = 0; m < pf->n_members; m++) {

@@ -2,6 +2,7 @@
  * through an atomic temp file.  Numbers with %.10g; unknown values (NAN)
  * are left out. */
 #include <config.h>
+#include <pesx/io.h>
 #include <pesx/path_report.h>
 
 #include <math.h>
@@ -11,21 +12,6 @@ static void attr(FILE *fp, const char *name, double v)
 {
     if (isfinite(v))
         fprintf(fp, " %s=\"%.10g\"", name, v);
-}
-
-static void escaped(FILE *fp, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", fp); break;
-        case '<': fputs("&lt;", fp); break;
-        case '>': fputs("&gt;", fp); break;
-        case '"': fputs("&quot;", fp); break;
-        default:
-            if ((unsigned char)*s >= 0x20 || *s == '\t')
-                fputc(*s, fp);
-        }
-    }
 }
 
 static void list(FILE *fp, const char *tag, const double *v, size_t n)
@@ -50,7 +36,7 @@ int pesx_report_write_xml(const char *path, const pesx_report *r)
     fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     fprintf(fp, "<pesx-report version=\"1\" method=\"%s\" units=\"eV Angstrom cm-1\" potential=\"",
             method);
-    escaped(fp, r->potential);
+    pesx_xml_put_escaped(fp, r->potential);
     fprintf(fp, "\" converged=\"%s\" iterations=\"%zu\">\n", r->converged ? "true" : "false",
             r->iterations);
     if (r->has_reactant) {
