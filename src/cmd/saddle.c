@@ -15,6 +15,7 @@
 #include <pesx/path_dimer.h>
 #include <pesx/path_report.h>
 #include <pesx/path_vib.h>
+#include <pesx/structure_align.h>
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -196,20 +197,49 @@ static int parse_atom_list(const char *s, size_t n, unsigned char *sel)
     return 0;
 }
 
-/* Largest minimum-image distance of one atom between X and Y. */
-static double max_atom_distance(const pesx_atoms *a, const double *x, const double *y)
+/* A connected minimum matches a given structure when, after the
+ * superposition, no atom is more than this far from its place (Angstrom). */
+#define MATCH_TOL 0.1
+/* Two saddles of --searches are one when no atom is more than this apart. */
+#define SAME_SADDLE_TOL 0.05
+
+/* How far configuration Y of the atoms of A is from X.  A free molecule
+ * (no periodic direction, no fixed atom) is first superposed on X by the
+ * best rotation and translation, since relaxing from the saddle may turn it
+ * and a given structure may be in any orientation; anything else, and
+ * model surfaces whose coordinates are not a molecule's, is compared in
+ * place through the minimum image.  Atoms are matched in order. */
+static int compare(const pesx_potential *pot, const pesx_atoms *a, const double *x,
+                   const double *y, pesx_align *al)
 {
-    double inv[9], worst = 0.0;
-    int periodic = pesx_atoms_any_pbc(a) && pesx_atoms_frame(a, NULL, inv) == PESX_OK;
-    for (size_t i = 0; i < a->n; i++) {
-        double d[3] = {y[3 * i] - x[3 * i], y[3 * i + 1] - x[3 * i + 1], y[3 * i + 2] - x[3 * i + 2]};
-        if (periodic)
-            pesx_atoms_min_image(a, inv, d);
-        double r = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
-        if (r > worst)
-            worst = r;
-    }
-    return worst;
+    int flags = (pesx_potential_flags(pot) & PESX_POTENTIAL_MODEL_SURFACE) ? PESX_ALIGN_IN_PLACE : 0;
+    return pesx_align_coords(a, x, y, flags, al);
+}
+
+/* The aligned rmsd of Y from X, or HUGE_VAL (error set) when they cannot be
+ * compared: for choosing the nearer of two sides. */
+static double rmsd_from(const pesx_potential *pot, const pesx_atoms *a, const double *x,
+                        const double *y)
+{
+    pesx_align al;
+    return compare(pot, a, x, y, &al) == PESX_OK ? al.rmsd : HUGE_VAL;
+}
+
+/* The given structure G must hold the start's elements in the start's
+ * order, for the minima to be compared with it atom by atom. */
+static int check_same_atoms(const pesx_atoms *start, const pesx_frame *g, const char *path)
+{
+    if (g->atoms->n != start->n)
+        return pesx_error_set(PESX_EINVAL, path, g->line, "%zu atoms, the start structure has %zu",
+                              g->atoms->n, start->n);
+    for (size_t i = 0; i < start->n; i++)
+        if (g->atoms->z[i] != start->z[i]) {
+            const char *a = pesx_element_symbol(g->atoms->z[i]), *b = pesx_element_symbol(start->z[i]);
+            return pesx_error_set(PESX_EINVAL, path, g->line + 2 + (long)i,
+                                  "atom %zu is %s, the start structure has %s there (atoms are "
+                                  "matched in order)", i + 1, a ? a : "unknown", b ? b : "unknown");
+        }
+    return PESX_OK;
 }
 
 /* ---- the band ------------------------------------------------------------ */
@@ -359,10 +389,9 @@ static int analyse(const saddle_opts *op, pesx_potential *pot, pesx_atoms_object
         goto out;
     if (op->product_path && (code = cmd_read_structure(op->product_path, &fp)))
         goto out;
-    if ((fr.atoms && fr.atoms->n != start->atoms->n) || (fp.atoms && fp.atoms->n != start->atoms->n)) {
-        code = cmd_error("%s: the atom count differs from the start structure",
-                         fr.atoms && fr.atoms->n != start->atoms->n ? op->reactant_path
-                                                                  : op->product_path);
+    if ((fr.atoms && (st = check_same_atoms(start->atoms, &fr, op->reactant_path))) ||
+        (fp.atoms && (st = check_same_atoms(start->atoms, &fp, op->product_path)))) {
+        code = cmd_fail(st);
         goto out;
     }
     if (!op->no_hessian) {
@@ -404,13 +433,14 @@ static int analyse(const saddle_opts *op, pesx_potential *pot, pesx_atoms_object
          * the start minimum, or the - side */
         const double *ref = fr.atoms ? fr.atoms->x : (start_is_minimum ? xstart : NULL);
         if (!ref && fp.atoms) {
-            if (max_atom_distance(start->atoms, fp.atoms->x, xm) <
-                max_atom_distance(start->atoms, fp.atoms->x, xp)) {
+            if (rmsd_from(pot, start->atoms, fp.atoms->x, xm) <
+                rmsd_from(pot, start->atoms, fp.atoms->x, xp)) {
                 double *t = xm; xm = xp; xp = t;
                 double te = cn.em; cn.em = cn.ep; cn.ep = te;
+                int tc = cn.converged_m; cn.converged_m = cn.converged_p; cn.converged_p = tc;
             }
-        } else if (ref && max_atom_distance(start->atoms, ref, xp) <
-                              max_atom_distance(start->atoms, ref, xm)) {
+        } else if (ref && rmsd_from(pot, start->atoms, ref, xp) <
+                              rmsd_from(pot, start->atoms, ref, xm)) {
             double *t = xm; xm = xp; xp = t;
             double te = cn.em; cn.em = cn.ep; cn.ep = te;
             int tc = cn.converged_m; cn.converged_m = cn.converged_p; cn.converged_p = tc;
@@ -442,12 +472,18 @@ static int analyse(const saddle_opts *op, pesx_potential *pot, pesx_atoms_object
             const pesx_frame *given[2] = {&fr, &fp};
             const double *found[2] = {xm, xp};
             for (int k = 0; k < 2; k++) {
+                pesx_align al;
                 if (!given[k]->atoms)
                     continue;
-                double d = max_atom_distance(start->atoms, given[k]->atoms->x, found[k]);
-                printf("# %s %s %s (largest atom distance %.4f A)\n",
-                       k ? "product" : "reactant", d < 0.1 ? "matches" : "does NOT match",
-                       names[k], d);
+                if ((st = compare(pot, start->atoms, given[k]->atoms->x, found[k], &al))) {
+                    code = cmd_fail(st);
+                    goto out;
+                }
+                printf("# %s %s %s (%s: rmsd %.3g A, largest atom distance %.3g A)\n",
+                       k ? "product" : "reactant",
+                       al.max_dist <= MATCH_TOL ? "matches" : "does NOT match", names[k],
+                       al.rigid ? "after rotation and translation" : "in place", al.rmsd,
+                       al.max_dist);
             }
         }
         if (!op->no_hessian) {
@@ -886,10 +922,13 @@ int cmd_saddle(int argc, char **argv)
         }
         if (res.converged) {
             size_t k;
-            for (k = 0; k < n_found; k++)
+            for (k = 0; k < n_found; k++) {
+                pesx_align al;
                 if (fabs(found_e[k] - res.energy) < 1e-3 &&
-                    max_atom_distance(start.atoms, found + k * n3, x) < 0.05)
+                    compare(pot, start.atoms, found + k * n3, x, &al) == PESX_OK &&
+                    al.max_dist < SAME_SADDLE_TOL)
                     break;
+            }
             if (k == n_found) {
                 memcpy(found + k * n3, x, n3 * sizeof *x);
                 memcpy(found_mode + k * n3, mode, n3 * sizeof *x);

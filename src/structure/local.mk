@@ -20,3 +20,6 @@ TESTS += tests/check_align
 tests_check_align_SOURCES = tests/check_align.c $(TESTUTIL)
 tests_check_align_CFLAGS = $(TEST_CFLAGS)
 tests_check_align_LDADD = $(TEST_LDADD)
+# pesx saddle's connection check on a free LJ7 cluster given in other orientations
+TESTS += tests/cli/saddle_align.sh
+EXTRA_DIST += tests/cli/saddle_align.sh
