@@ -551,6 +551,50 @@ START_TEST(test_align_atoms_checks_elements)
 }
 END_TEST
 
+START_TEST(test_superpose_in_place)
+{
+    /* a turned and shifted water is moved onto the reference; in a periodic
+     * cell it is left where it is */
+    pesx_atoms *r = pesx_atoms_alloc(3), *m = pesx_atoms_alloc(3);
+    ck_assert(r && m);
+    const double x[9] = {0, 0, 0.1173, 0, 0.7572, -0.4692, 0, -0.7572, -0.4692};
+    double q[9], t[3] = {-1, 4, 2}, moved[9];
+    pesx_rng g;
+    pesx_rng_seed(&g, 21);
+    random_rotation(&g, q);
+    memcpy(r->x, x, sizeof x);
+    transform(3, q, t, x, m->x);
+    memcpy(moved, m->x, sizeof moved);
+    r->z[0] = m->z[0] = 8;
+    r->z[1] = m->z[1] = r->z[2] = m->z[2] = 1;
+    pesx_align al;
+    ck_assert_int_eq(pesx_align_superpose(r, m, 0, &al), PESX_OK);
+    ck_assert_int_eq(al.rigid, 1);
+    for (int k = 0; k < 9; k++)
+        ck_assert_msg(fabs(m->x[k] - x[k]) < 1e-12, "coordinate %d: %.17g vs %.17g", k,
+                      m->x[k], x[k]);
+    /* the molecule is now in place: a second call finds nothing to do */
+    ck_assert_int_eq(pesx_align_superpose(r, m, 0, NULL), PESX_OK);
+    for (int k = 0; k < 9; k++)
+        ck_assert(fabs(m->x[k] - x[k]) < 1e-12);
+    /* periodic: untouched */
+    memcpy(m->x, moved, sizeof moved);
+    r->has_cell = 1;
+    r->cell[0] = r->cell[4] = r->cell[8] = 20.0;
+    r->pbc[0] = r->pbc[1] = r->pbc[2] = 1;
+    ck_assert_int_eq(pesx_align_superpose(r, m, 0, &al), PESX_OK);
+    ck_assert_int_eq(al.rigid, 0);
+    ck_assert(memcmp(m->x, moved, sizeof moved) == 0);
+    /* another element: refused, unchanged */
+    r->pbc[0] = r->pbc[1] = r->pbc[2] = 0;
+    m->z[2] = 9;
+    ck_assert_int_eq(pesx_align_superpose(r, m, 0, &al), PESX_EINVAL);
+    ck_assert(memcmp(m->x, moved, sizeof moved) == 0);
+    pesx_atoms_free(r);
+    pesx_atoms_free(m);
+}
+END_TEST
+
 static Suite *align_suite(void)
 {
     Suite *s = suite_create("structure_align");
@@ -572,6 +616,7 @@ static Suite *align_suite(void)
     tcase_add_test(tc, test_periodic_uses_min_image);
     tcase_add_test(tc, test_fixed_atoms_no_superposition);
     tcase_add_test(tc, test_align_atoms_checks_elements);
+    tcase_add_test(tc, test_superpose_in_place);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -70,6 +70,14 @@ int pesx_align_coords(const pesx_atoms *a, const double *ref, const double *mov,
  * free molecules; REF's cell decides the minimum image otherwise. */
 int pesx_align_atoms(const pesx_atoms *ref, const pesx_atoms *mov, int flags, pesx_align *out);
 
+/* Superpose MOV on REF in place (its positions become rot * x + shift)
+ * when pesx_align_atoms superposes them, i.e. for a free molecule; leave
+ * MOV as it is otherwise.  For the endpoints of a path: a product given in
+ * another orientation would make a straight-line or IDPP band turn the
+ * molecule.  OUT (may be NULL) receives the comparison before the move.
+ * Errors as pesx_align_atoms (MOV is then unchanged). */
+int pesx_align_superpose(const pesx_atoms *ref, pesx_atoms *mov, int flags, pesx_align *out);
+
 /* OUT = the superposed IN (N points): out_i = rot * in_i + shift.  IN and
  * OUT may be the same array.  With rigid = 0 it copies IN. */
 void pesx_align_apply(const pesx_align *al, size_t n, const double *in, double *out);

@@ -293,6 +293,18 @@ int pesx_align_atoms(const pesx_atoms *ref, const pesx_atoms *mov, int flags, pe
     return min_image(ref, ref->x, mov->x, &wt, out);
 }
 
+int pesx_align_superpose(const pesx_atoms *ref, pesx_atoms *mov, int flags, pesx_align *out)
+{
+    pesx_align al;
+    int st = pesx_align_atoms(ref, mov, flags, &al);
+    if (st)
+        return st;
+    pesx_align_apply(&al, mov->n, mov->x, mov->x);
+    if (out)
+        *out = al;
+    return PESX_OK;
+}
+
 void pesx_align_apply(const pesx_align *al, size_t n, const double *in, double *out)
 {
     for (size_t i = 0; i < n; i++) {
