@@ -406,6 +406,34 @@ START_TEST(test_degenerate)
         ck_assert_msg(al.rmsd < 1e-12, "collinear: rmsd %.3g", al.rmsd);
         assert_proper_rotation(al.rot);
     }
+    /* a nearly linear one (bent by 1e-7 A): below the singular-value
+     * tolerance the turn about the axis is arbitrary, so the bent atom may
+     * be off by up to twice the bend, never more */
+    double bent[12], bent_m[12];
+    memcpy(bent, lin, sizeof bent);
+    bent[4] = 1e-7;
+    for (int trial = 0; trial < 20; trial++) {
+        random_rotation(&g, q);
+        transform(4, q, t, bent, bent_m);
+        ck_assert_int_eq(pesx_align_points(4, bent, bent_m, NULL, &al), PESX_OK);
+        ck_assert_msg(al.max_dist < 2.5e-7, "nearly collinear: max %.3g", al.max_dist);
+        assert_proper_rotation(al.rot);
+    }
+    /* a spherical top (regular tetrahedron + centre, CH4-like): the three
+     * singular values are equal, the rotation is still unique */
+    const double ch4[15] = {0, 0, 0,  0.63, 0.63, 0.63,  -0.63, -0.63, 0.63,
+                            -0.63, 0.63, -0.63,  0.63, -0.63, -0.63};
+    double ch4_m[15];
+    for (int trial = 0; trial < 20; trial++) {
+        random_rotation(&g, q);
+        transform(5, q, t, ch4, ch4_m);
+        ck_assert_int_eq(pesx_align_points(5, ch4, ch4_m, NULL, &al), PESX_OK);
+        ck_assert_msg(al.rmsd < 1e-12, "tetrahedron: rmsd %.3g", al.rmsd);
+        for (int r = 0; r < 3; r++)
+            for (int c = 0; c < 3; c++)
+                ck_assert_msg(fabs(al.rot[3 * r + c] - q[3 * c + r]) < 1e-12,
+                              "tetrahedron: rot[%d][%d]", r, c);
+    }
     /* every atom in one place */
     const double same[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1}, same_m[9] = {2, 0, 0, 2, 0, 0, 2, 0, 0};
     ck_assert_int_eq(pesx_align_points(3, same, same_m, NULL, &al), PESX_OK);
