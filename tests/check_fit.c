@@ -345,6 +345,165 @@ END_TEST
 START_TEST(test_train_lbfgs) { training(PESX_FIT_LBFGS); }
 END_TEST
 
+/* Resume: a run stopped after epoch STOP_AT with its state saved to a file
+ * and continued from the loaded state ends with exactly the weights, epoch
+ * count and best epoch of the uninterrupted run (Adam moments, step count,
+ * mini-batch order, random stream, best weights, early-stopping counter and
+ * L-BFGS history all carried over). */
+typedef struct {
+    size_t stop_at;
+    const char *path;
+    int saved;
+} stopper;
+
+static int stop_and_save(const pesx_fit_epoch *ep, size_t member, void *ctx)
+{
+    stopper *S = ctx;
+    (void)member;
+    if (ep->epoch != S->stop_at)
+        return 0;
+    ck_assert_ptr_nonnull(ep->state);
+    ck_assert_uint_eq(ep->state->epoch, S->stop_at);
+    ck_assert_int_eq(pesx_fit_state_save(ep->state, S->path), PESX_OK);
+    S->saved = 1;
+    return 1;
+}
+
+static void resume_check(int optimizer, size_t patience, size_t stop_at, double lr)
+{
+    fixture F;
+    pesx_fit_options o;
+    pesx_fit_state rs;
+    stopper S;
+    size_t tr[14], va[4], done_a = 0, best_a = 0, done_b = 0, best_b = 0;
+    size_t nw;
+    double *w0, *wa, *wb;
+    char path[512];
+    fixture_init(&F, 18, 2, "softplus");
+    nw = F.m.n_weights;
+    w0 = malloc(nw * sizeof *w0);
+    wa = malloc(nw * sizeof *wa);
+    wb = malloc(nw * sizeof *wb);
+    for (size_t k = 0; k < 14; k++)
+        tr[k] = k;
+    for (size_t k = 0; k < 4; k++)
+        va[k] = 14 + k;
+    pesx_fit_options_default(&o);
+    o.optimizer = optimizer;
+    o.epochs = optimizer == PESX_FIT_ADAM ? 9 : 12;
+    o.polish = 6;
+    o.batch = 3;
+    o.lr = lr;
+    o.patience = patience;
+    o.loss.force_weight = 0.3;
+    o.seed = 11;
+    pesx_fit_model_get_weights(&F.m, 1, w0);
+    /* uninterrupted */
+    ck_assert_int_eq(pesx_fit_train(&F.m, 1, F.s, tr, 14, va, 4, &o, &done_a, &best_a), PESX_OK);
+    pesx_fit_model_get_weights(&F.m, 1, wa);
+    if (patience) /* early stopping must happen after the interruption */
+        ck_assert_msg(done_a > stop_at && done_a < o.epochs + o.polish, "stopped at %zu",
+                      done_a);
+    /* interrupted after epoch STOP_AT, state saved to a file */
+    pesx_fit_model_put_weights(&F.m, 1, w0);
+    memset(&S, 0, sizeof S);
+    S.stop_at = stop_at;
+    S.path = tu_tmp_path(path, sizeof path, "state.txt");
+    o.on_epoch = stop_and_save;
+    o.ctx = &S;
+    ck_assert_int_eq(pesx_fit_train(&F.m, 1, F.s, tr, 14, va, 4, &o, &done_b, &best_b), PESX_OK);
+    ck_assert_msg(S.saved, "never reached epoch %zu", stop_at);
+    ck_assert_uint_eq(done_b, stop_at);
+    /* scramble the member's weights: the state alone must carry the run */
+    for (size_t j = 0; j < nw; j++)
+        wb[j] = 0.1 * (double)j;
+    pesx_fit_model_put_weights(&F.m, 1, wb);
+    ck_assert_int_eq(pesx_fit_state_load(&rs, path), PESX_OK);
+    o.on_epoch = NULL;
+    o.resume = &rs;
+    ck_assert_int_eq(pesx_fit_train(&F.m, 1, F.s, tr, 14, va, 4, &o, &done_b, &best_b), PESX_OK);
+    pesx_fit_model_get_weights(&F.m, 1, wb);
+    ck_assert_uint_eq(done_b, done_a);
+    ck_assert_uint_eq(best_b, best_a);
+    for (size_t j = 0; j < nw; j++)
+        ck_assert_msg(wa[j] == wb[j], "weight %zu: %.17g uninterrupted, %.17g resumed", j, wa[j],
+                      wb[j]);
+    /* a state made with other options, or for another training list, is refused */
+    o.lr = 2 * lr;
+    ck_assert_int_eq(pesx_fit_train(&F.m, 1, F.s, tr, 14, va, 4, &o, NULL, NULL), PESX_EINVAL);
+    o.lr = lr;
+    ck_assert_int_eq(pesx_fit_train(&F.m, 1, F.s, tr, 13, va, 4, &o, NULL, NULL), PESX_EINVAL);
+    ck_assert_int_eq(pesx_fit_train(&F.m, 0, F.s, tr, 14, va, 4, &o, NULL, NULL), PESX_EINVAL);
+    pesx_fit_state_release(&rs);
+    free(w0);
+    free(wa);
+    free(wb);
+    fixture_release(&F);
+}
+
+START_TEST(test_resume_adam) { resume_check(PESX_FIT_ADAM, 0, 4, 0.01); }
+END_TEST
+START_TEST(test_resume_polish) { resume_check(PESX_FIT_ADAM, 0, 11, 0.01); }
+END_TEST
+START_TEST(test_resume_lbfgs) { resume_check(PESX_FIT_LBFGS, 0, 5, 0.01); }
+END_TEST
+START_TEST(test_resume_patience) { resume_check(PESX_FIT_ADAM, 2, 3, 0.1); }
+END_TEST
+
+/* A damaged state file is refused with its name and line. */
+START_TEST(test_state_file_errors)
+{
+    pesx_fit_state st, back;
+    char path[512];
+    FILE *fp;
+    char *text;
+    size_t len;
+    ck_assert_int_eq(pesx_fit_state_init(&st, 5, 3, 2), PESX_OK);
+    for (size_t j = 0; j < 5; j++) {
+        st.w[j] = 1.0 / 3.0 + (double)j;
+        st.best_w[j] = -0.1 * (double)j;
+        st.adam_v[j] = 1e-300 * (double)j;
+    }
+    st.order[0] = 2;
+    st.order[1] = 0;
+    st.order[2] = 1;
+    st.lb_hist = 1;
+    st.lb_s[3] = 0.7;
+    st.rng.s[0] = 18446744073709551615ULL;
+    st.best_score = INFINITY;
+    tu_tmp_path(path, sizeof path, "st.txt");
+    ck_assert_int_eq(pesx_fit_state_save(&st, path), PESX_OK);
+    ck_assert_int_eq(pesx_fit_state_load(&back, path), PESX_OK);
+    ck_assert_mem_eq(back.w, st.w, 5 * sizeof *st.w);
+    ck_assert_mem_eq(back.best_w, st.best_w, 5 * sizeof *st.w);
+    ck_assert_mem_eq(back.adam_v, st.adam_v, 5 * sizeof *st.w);
+    ck_assert_mem_eq(back.lb_s, st.lb_s, 10 * sizeof *st.w);
+    ck_assert_mem_eq(back.order, st.order, 3 * sizeof *st.order);
+    ck_assert(back.rng.s[0] == st.rng.s[0]);
+    ck_assert(isinf(back.best_score));
+    pesx_fit_state_release(&back);
+    /* cut short, and a bad number on line 3 */
+    text = tu_slurp(path, &len);
+    ck_assert_ptr_nonnull(text);
+    fp = fopen(path, "w");
+    fwrite(text, 1, len / 2, fp);
+    fclose(fp);
+    ck_assert_int_eq(pesx_fit_state_load(&back, path), PESX_EINVAL);
+    ck_assert_ptr_nonnull(strstr(pesx_error_last()->file, "st.txt"));
+    fp = fopen(path, "w");
+    fputs("pesx-fit-state 1\nmember 0\nn_weights x5\n", fp);
+    fclose(fp);
+    ck_assert_int_eq(pesx_fit_state_load(&back, path), PESX_EINVAL);
+    ck_assert_int_eq(pesx_error_last()->line, 3);
+    fp = fopen(path, "w");
+    fputs("<potential>\n", fp);
+    fclose(fp);
+    ck_assert_int_eq(pesx_fit_state_load(&back, path), PESX_EINVAL);
+    free(text);
+    pesx_fit_state_release(&st);
+}
+END_TEST
+
 START_TEST(test_split)
 {
     size_t *a, *b, nt, nv, ne, nt2, nv2, ne2;
@@ -415,6 +574,15 @@ int main(void)
     tcase_add_test(tc, test_train_adam);
     tcase_add_test(tc, test_train_lbfgs);
     tcase_add_test(tc, test_split);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("resume");
+    tcase_set_timeout(tc, 120);
+    tcase_add_checked_fixture(tc, tu_tmpdir_setup, tu_tmpdir_teardown);
+    tcase_add_test(tc, test_resume_adam);
+    tcase_add_test(tc, test_resume_polish);
+    tcase_add_test(tc, test_resume_lbfgs);
+    tcase_add_test(tc, test_resume_patience);
+    tcase_add_test(tc, test_state_file_errors);
     tcase_add_test(tc, test_unknown_element);
     suite_add_tcase(s, tc);
     return tu_run_suite(s);

@@ -153,11 +153,56 @@ enum { PESX_FIT_ADAM = 0, PESX_FIT_LBFGS = 1 };
 int pesx_fit_optimizer_lookup(const char *name);
 const char *pesx_fit_optimizer_name(int opt);
 
+/* Everything pesx_fit_train needs to continue one member's training
+ * exactly where it stopped (bit for bit, for the same data, options and
+ * number of threads): the current and the best weights, early-stopping
+ * bookkeeping, Adam's moments and the mini-batch order and random stream,
+ * L-BFGS's history.  pesx_fit_train keeps its working state in one; the
+ * on_epoch callback sees it (pesx_fit_epoch.state) and may save it. */
+typedef struct {
+    size_t member, n_weights, n_train, lbfgs_m;
+    /* the options it was made with (a resume must use the same) */
+    int optimizer;
+    size_t epochs, batch, polish, patience;
+    double lr, lr_final, force_weight, l2, polish_force_weight;
+    unsigned long long seed;
+    /* progress */
+    int stage;                   /* 0: the optimizer, 1: the L-BFGS polish   */
+    size_t epoch;                /* epochs done (learning-curve numbering)   */
+    size_t stage_epoch;          /* epochs (iterations) done in this stage   */
+    double seconds;              /* training time so far                    */
+    double *w;                   /* current weights                         */
+    double *best_w;              /* weights of the best validation score    */
+    double best_score;
+    size_t best_epoch, since_best;
+    /* Adam */
+    double *adam_m, *adam_v;     /* first and second moments                */
+    double b1t, b2t;             /* beta1^t, beta2^t                         */
+    size_t *order;               /* current permutation of the training list */
+    pesx_rng rng;                /* the shuffles' random stream             */
+    /* L-BFGS (main optimizer or polish) */
+    double *lb_s, *lb_y, *lb_rho; /* lbfgs_m pairs, ring buffer             */
+    size_t lb_hist, lb_head;
+} pesx_fit_state;
+
+/* Allocate for N_WEIGHTS weights, N_TRAIN training structures and LBFGS_M
+ * pairs (zeroed). */
+int pesx_fit_state_init(pesx_fit_state *st, size_t n_weights, size_t n_train, size_t lbfgs_m);
+void pesx_fit_state_release(pesx_fit_state *st);
+/* Save to PATH atomically (text, every number exact); load one saved file
+ * into an uninitialised ST (errors name the file and line). */
+int pesx_fit_state_save(const pesx_fit_state *st, const char *path);
+int pesx_fit_state_load(pesx_fit_state *st, const char *path);
+
 typedef struct {
     size_t epoch;
     double seconds;              /* since training of this member started   */
-    pesx_fit_errors train, val;  /* val.n_struct = 0 when no validation set */
-    double loss;
+    /* errors over the training list with the weights at the end of the
+     * epoch (the same evaluation as the validation errors), and over the
+     * validation list; val.n_struct = 0 when no validation set */
+    pesx_fit_errors train, val;
+    double loss;                 /* training loss with those weights        */
+    const pesx_fit_state *state; /* valid during the callback only          */
 } pesx_fit_epoch;
 
 typedef struct {
@@ -172,8 +217,14 @@ typedef struct {
     size_t lbfgs_m;              /* L-BFGS history                           */
     size_t polish;               /* Adam: then this many full-batch L-BFGS
                                     iterations from the best weights (0)     */
+    double polish_force_weight;  /* force weight of the polish's loss and
+                                    score (< 0: loss.force_weight)           */
     unsigned long long seed;
     pesx_fit_loss_params loss;
+    /* continue from this saved state (NULL: start afresh from the member's
+     * current weights); it must have been made with the same options,
+     * member and training list */
+    const pesx_fit_state *resume;
     /* called after every epoch (may be NULL); nonzero return stops
      * training (the best weights are kept) */
     int (*on_epoch)(const pesx_fit_epoch *ep, size_t member, void *ctx);

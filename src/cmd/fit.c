@@ -18,7 +18,8 @@ static const char usage[] =
     "pesx fit DATA [-o FILE] [--test FILE] [--test-fraction F] [--val-fraction F]\n"
     "       [--sf FILE] [--rc R] [--hidden N,N] [--activation NAME]\n"
     "       [--optimizer NAME] [--epochs N] [--batch N] [--lr X] [--lr-final X]\n"
-    "       [--polish N] [--patience N] [--force-weight B] [--l2 L] [--committee M]\n"
+    "       [--polish N] [--polish-force-weight B] [--patience N] [--force-weight B]\n"
+    "       [--l2 L] [--committee M]\n"
     "       [--seed S] [--curve FILE] [--parity FILE] [--plot DIR] [--checkpoint-every N]\n"
     "       [--resume] [-q] [-v]\n"
     "\n"
@@ -39,6 +40,7 @@ static const char usage[] =
     "      --lr-final X      Adam rate at the last epoch, geometric decay (1e-4)\n"
     "      --polish N        after Adam, N full-batch L-BFGS iterations from the\n"
     "                        best weights (100)\n"
+    "      --polish-force-weight B  force weight of the polish (--force-weight)\n"
     "      --patience N      stop after N epochs without a better validation\n"
     "                        error; 0 = never (0)\n"
     "      --force-weight B  weight of the force term in the loss (1)\n"
@@ -63,6 +65,10 @@ typedef struct {
     pesx_fit_options o;
 } options;
 
+#define CURVE_HEADER                                                                           \
+    "# member\tepoch\ttrain_E_rmse_meV_atom\tval_E_rmse_meV_atom\ttrain_F_rmse_meV_A\t"        \
+    "val_F_rmse_meV_A\tseconds"
+
 typedef struct {
     options *op;
     pesx_fit_model *m;
@@ -70,7 +76,7 @@ typedef struct {
     fit_curve curve;
     pesx_progress bar;
     size_t member, epochs_before, total_epochs;
-    char checkpoint[4200];
+    char checkpoint[4200], state_path[4300];
     int interrupted;
 } run;
 
@@ -91,7 +97,7 @@ static int parse_sizes(const char *arg, size_t *out, size_t *n)
     return CMD_OK;
 }
 
-static int curve_add(fit_curve *c, const pesx_fit_epoch *ep)
+static int curve_push(fit_curve *c, size_t epoch, const double v4[4])
 {
     if (c->n == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 64;
@@ -105,13 +111,60 @@ static int curve_add(fit_curve *c, const pesx_fit_epoch *ep)
         c->v = v;
         c->cap = cap;
     }
-    c->epoch[c->n] = ep->epoch;
-    c->v[4 * c->n + 0] = 1e3 * pesx_fit_errors_rmse_e(&ep->train);
-    c->v[4 * c->n + 1] = 1e3 * pesx_fit_errors_rmse_e(&ep->val);
-    c->v[4 * c->n + 2] = 1e3 * pesx_fit_errors_rmse_f(&ep->train);
-    c->v[4 * c->n + 3] = 1e3 * pesx_fit_errors_rmse_f(&ep->val);
+    c->epoch[c->n] = epoch;
+    memcpy(c->v + 4 * c->n, v4, 4 * sizeof *v4);
     c->n++;
     return PESX_OK;
+}
+
+static int curve_add(fit_curve *c, const pesx_fit_epoch *ep)
+{
+    double v[4];
+    v[0] = 1e3 * pesx_fit_errors_rmse_e(&ep->train);
+    v[1] = 1e3 * pesx_fit_errors_rmse_e(&ep->val);
+    v[2] = 1e3 * pesx_fit_errors_rmse_f(&ep->train);
+    v[3] = 1e3 * pesx_fit_errors_rmse_f(&ep->val);
+    return curve_push(c, ep->epoch, v);
+}
+
+/* --resume: keep the learning curve's rows up to the checkpoint (member
+ * MEMBER, epoch EPOCH), drop the later ones the interrupted run wrote, and
+ * load the kept rows for the plot.  A missing file is started afresh. */
+static int curve_resume(const char *path, size_t member, size_t epoch, fit_curve *c)
+{
+    FILE *in = fopen(path, "r");
+    pesx_atomic_file af;
+    char line[1024];
+    int st;
+    if ((st = pesx_atomic_open(&af, path))) {
+        if (in)
+            fclose(in);
+        return st;
+    }
+    if (!in)
+        fprintf(af.fp, "%s\n", CURVE_HEADER);
+    while (in && fgets(line, sizeof line, in)) {
+        unsigned long mem, ep;
+        double v[4], sec;
+        if (line[0] == '#') {
+            fputs(line, af.fp);
+            continue;
+        }
+        if (sscanf(line, "%lu %lu %lf %lf %lf %lf %lf", &mem, &ep, &v[0], &v[1], &v[2], &v[3],
+                   &sec) != 7 ||
+            mem > member || (mem == member && ep > epoch))
+            continue;
+        fputs(line, af.fp);
+        /* the curve TSV has train E, val E, train F, val F */
+        if ((st = curve_push(c, ep, v))) {
+            fclose(in);
+            pesx_atomic_abort(&af);
+            return st;
+        }
+    }
+    if (in)
+        fclose(in);
+    return pesx_atomic_commit(&af);
 }
 
 /* Write the model (members 0..n_members-1) to PATH. */
@@ -126,6 +179,28 @@ static int write_model(run *R, const char *path, size_t n_members, const char *s
         return st;
     snprintf(R->pf->source, sizeof R->pf->source, "%s", source);
     return pesx_potential_file_write(path, R->pf);
+}
+
+/* The checkpoint: OUTPUT.checkpoint, a potential.xml with the finished
+ * members, member MEMBER's best weights so far and the later members'
+ * initial weights, and OUTPUT.checkpoint.state, the member's whole training
+ * state (pesx_fit_state: current and best weights, optimizer state).  The
+ * state goes first; both name the member and epoch, so --resume notices a
+ * pair that does not belong together. */
+static void write_checkpoint(run *R, size_t member, const pesx_fit_epoch *ep)
+{
+    char src[160];
+    int st;
+    snprintf(src, sizeof src, "pesx fit checkpoint: member %zu epoch %zu", member, ep->epoch);
+    if ((st = pesx_fit_state_save(ep->state, R->state_path))) {
+        pesx_warn("checkpoint %s not written: %s", R->state_path, pesx_error_last()->msg);
+        return;
+    }
+    pesx_fit_model_put_weights(R->m, member, ep->state->best_w);
+    st = write_model(R, R->checkpoint, R->m->n_members, src);
+    pesx_fit_model_put_weights(R->m, member, ep->state->w);
+    if (st)
+        pesx_warn("checkpoint %s not written: %s", R->checkpoint, pesx_error_last()->msg);
 }
 
 static int on_epoch(const pesx_fit_epoch *ep, size_t member, void *ctx)
@@ -145,19 +220,12 @@ static int on_epoch(const pesx_fit_epoch *ep, size_t member, void *ctx)
               member + 1, ep->epoch, 1e3 * pesx_fit_errors_rmse_e(&ep->train),
               1e3 * pesx_fit_errors_rmse_f(&ep->train), 1e3 * pesx_fit_errors_rmse_e(&ep->val),
               1e3 * pesx_fit_errors_rmse_f(&ep->val));
-    if (R->op->checkpoint_every && ep->epoch > 0 && ep->epoch % R->op->checkpoint_every == 0) {
-        char src[160];
-        /* the member's current weights are in its networks (the validation
-         * pass just used them) */
-        snprintf(src, sizeof src, "pesx fit checkpoint: member %zu epoch %zu", member, ep->epoch);
-        if (write_model(R, R->checkpoint, R->m->n_members, src))
-            pesx_warn("checkpoint %s not written: %s", R->checkpoint, pesx_error_last()->msg);
-    }
-    if (cmd_interrupted()) {
+    if (cmd_interrupted())
         R->interrupted = 1;
-        return 1;
-    }
-    return 0;
+    if (R->op->checkpoint_every &&
+        (R->interrupted || (ep->epoch > 0 && ep->epoch % R->op->checkpoint_every == 0)))
+        write_checkpoint(R, member, ep);
+    return R->interrupted;
 }
 
 /* Errors and predictions of the committee over structures IDX of set S. */
@@ -261,6 +329,7 @@ static int parse_args(int argc, char **argv, options *op)
         {"checkpoint-every", required_argument, NULL, 21},
         {"resume", no_argument, NULL, 22},
         {"polish", required_argument, NULL, 23},
+        {"polish-force-weight", required_argument, NULL, 24},
         CMD_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0}};
     int c;
@@ -377,6 +446,13 @@ static int parse_args(int argc, char **argv, options *op)
                 return CMD_BAD_INPUT;
             op->o.polish = (size_t)v;
             break;
+        case 24:
+            if (cmd_parse_double("--polish-force-weight", optarg, &x))
+                return CMD_BAD_INPUT;
+            if (x < 0)
+                return cmd_usage_error("--polish-force-weight must be >= 0");
+            op->o.polish_force_weight = x;
+            break;
         case 'q': cmd_quiet(); op->quiet = 1; break;
         case 'v': cmd_verbose(); break;
         case 'h': cmd_print_usage(stdout, usage); exit(CMD_OK);
@@ -414,8 +490,8 @@ int cmd_fit(int argc, char **argv)
     pesx_fit_model m;
     pesx_fit_set *s = NULL, *stest = NULL;
     size_t *split = NULL, ntr = 0, nva = 0, nte = 0, npool, *pool, *midx = NULL, first_member = 0;
-    size_t resume_epoch = 0;
-    int st, rc = CMD_OK, have_model = 0;
+    pesx_fit_state rstate;
+    int st, rc = CMD_OK, have_model = 0, have_rstate = 0;
     double t0 = pesx_wall_time();
     pesx_fit_errors etr, eva, ete;
     if ((rc = parse_args(argc, argv, &op)))
@@ -491,8 +567,19 @@ int cmd_fit(int argc, char **argv)
             rc = cmd_error("%s: not a pesx fit checkpoint", R.checkpoint);
             goto out;
         }
+        snprintf(R.state_path, sizeof R.state_path, "%s.checkpoint.state", op.output);
+        if ((st = pesx_fit_state_load(&rstate, R.state_path))) {
+            rc = cmd_fail(st);
+            goto out;
+        }
+        have_rstate = 1;
+        if (rstate.member != (size_t)mem || rstate.epoch != (size_t)ep) {
+            rc = cmd_error("%s (member %ld, epoch %ld) and %s (member %zu, epoch %zu) are not "
+                           "one checkpoint",
+                           R.checkpoint, mem, ep, R.state_path, rstate.member, rstate.epoch);
+            goto out;
+        }
         first_member = (size_t)mem;
-        resume_epoch = (size_t)ep;
         op.committee = pf.n_members;
         if ((st = pesx_fit_model_set_scaling(&m, &pf))) {
             rc = cmd_fail(st);
@@ -515,20 +602,23 @@ int cmd_fit(int argc, char **argv)
     if (stest)
         pesx_fit_set_scale(stest, &m);
     snprintf(R.checkpoint, sizeof R.checkpoint, "%s.checkpoint", op.output);
+    snprintf(R.state_path, sizeof R.state_path, "%s.checkpoint.state", op.output);
     R.op = &op;
     R.m = &m;
     R.pf = &pf;
     if (op.curve && !op.resume) {
         pesx_atomic_file af;
         if ((st = pesx_atomic_open(&af, op.curve)) == PESX_OK) {
-            fprintf(af.fp, "# member\tepoch\ttrain_E_rmse_meV_atom\tval_E_rmse_meV_atom\t"
-                           "train_F_rmse_meV_A\tval_F_rmse_meV_A\tseconds\n");
+            fprintf(af.fp, "%s\n", CURVE_HEADER);
             st = pesx_atomic_commit(&af);
         }
         if (st) {
             rc = cmd_fail(st);
             goto out;
         }
+    } else if (op.curve && (st = curve_resume(op.curve, rstate.member, rstate.epoch, &R.curve))) {
+        rc = cmd_fail(st);
+        goto out;
     }
     if (!op.quiet)
         printf("pesx fit: %zu structures (%zu training pool, %zu test%s), %zu weights per member, "
@@ -563,8 +653,8 @@ int cmd_fit(int argc, char **argv)
             o.seed = op.o.seed + q;
             o.on_epoch = on_epoch;
             o.ctx = &R;
-            if (q == first_member && resume_epoch)
-                o.epochs = o.epochs > resume_epoch ? o.epochs - resume_epoch : 0;
+            if (q == first_member && have_rstate)
+                o.resume = &rstate; /* the state is checked against this run's options */
             R.member = q;
             R.epochs_before = q * (R.total_epochs / op.committee);
             if ((st = pesx_fit_train(&m, q, s, midx, a, midx + a, b, &o, &done, &best))) {
@@ -685,8 +775,10 @@ int cmd_fit(int argc, char **argv)
             printf("\nwrote %s (%zu member%s) in %.1f s%s\n", op.output, m.n_members,
                    m.n_members == 1 ? "" : "s", pesx_wall_time() - t0,
                    R.interrupted ? " (interrupted: best weights so far)" : "");
-        if (op.checkpoint_every && !R.interrupted)
+        if (!R.interrupted && (op.checkpoint_every || op.resume)) {
             remove(R.checkpoint);
+            remove(R.state_path);
+        }
         rc = R.interrupted ? CMD_FAILED : CMD_OK;
     }
 out:
@@ -696,6 +788,8 @@ out:
     free(R.curve.v);
     pesx_fit_set_free(s);
     pesx_fit_set_free(stest);
+    if (have_rstate)
+        pesx_fit_state_release(&rstate);
     if (have_model)
         pesx_fit_model_release(&m);
     pesx_potential_file_release(&pf);

@@ -36,6 +36,7 @@ void pesx_fit_options_default(pesx_fit_options *o)
     o->loss.force_weight = 1.0;
     o->loss.l2 = 0.0;
     o->loss.use_forces = 1;
+    o->polish_force_weight = -1.0;
 }
 
 double pesx_fit_score(const pesx_fit_errors *e, const pesx_fit_loss_params *p)
@@ -94,125 +95,116 @@ typedef struct {
     pesx_fit_set *s;
     const pesx_fit_options *o;
     const size_t *val;
-    size_t n_val, n_train;
-    double *best_w;
-    double best_score;
-    size_t best_epoch, since_best;
-    size_t epoch0;               /* offset of epoch numbers (polish stage)    */
+    size_t n_val;
+    pesx_fit_state *st;          /* the working state (resumable)          */
+    pesx_fit_loss_params lp;     /* the loss of the current stage           */
     int stopped;                 /* on_epoch asked to stop                    */
-    double t0;
+    double t0;                   /* wall time of st->seconds == 0             */
 } state;
 
-/* After an epoch: validation errors, early-stopping bookkeeping, callback.
- * Returns 1 to stop. */
-static int end_epoch(state *S, size_t epoch, const double *w, pesx_fit_errors *train, double loss,
-                     int *status)
+/* Errors (and loss) of weights W over a list of structures: the one
+ * evaluation behind the validation errors and the end-of-epoch training
+ * errors. */
+static int evaluate(state *S, const size_t *idx, size_t n, const double *w, double *loss,
+                    pesx_fit_errors *err)
 {
+    return pesx_fit_loss(S->m, S->member, S->s, idx, n, &S->lp, w, loss, NULL, err);
+}
+
+static int patience_out(const state *S)
+{
+    return S->o->patience && S->st->since_best >= S->o->patience;
+}
+
+/* After an epoch of stage STAGE (its STAGE_EPOCH-th; the learning curve
+ * counts EPOCH): validation errors, early-stopping bookkeeping, callback
+ * with the state.  TRAIN/LOSS are the training errors of the weights W;
+ * Returns 1 to stop. */
+static int end_epoch(state *S, size_t epoch, size_t stage_epoch, const double *w,
+                     const pesx_fit_errors *train, double loss, int *status)
+{
+    pesx_fit_state *st = S->st;
     pesx_fit_epoch ep;
     double score;
     memset(&ep, 0, sizeof ep);
-    epoch += S->epoch0;
     ep.epoch = epoch;
     ep.train = *train;
     ep.loss = loss;
     if (S->n_val) {
-        if ((*status = pesx_fit_loss(S->m, S->member, S->s, S->val, S->n_val, &S->o->loss, w,
-                                     NULL, NULL, &ep.val)))
+        if ((*status = evaluate(S, S->val, S->n_val, w, NULL, &ep.val)))
             return 1;
-        score = pesx_fit_score(&ep.val, &S->o->loss);
-    } else {
-        score = epoch; /* no validation: the last weights are the best */
-        score = -score;
-    }
-    ep.seconds = pesx_wall_time() - S->t0;
-    if (score < S->best_score || (epoch == 0 && S->epoch0 == 0)) {
-        S->best_score = score;
-        S->best_epoch = epoch;
-        S->since_best = 0;
-        memcpy(S->best_w, w, S->m->n_weights * sizeof *w);
+        score = pesx_fit_score(&ep.val, &S->lp);
     } else
-        S->since_best++;
+        score = -(double)epoch; /* no validation: the last weights are the best */
+    st->seconds = pesx_wall_time() - S->t0;
+    ep.seconds = st->seconds;
+    if (score < st->best_score || epoch == 0) {
+        st->best_score = score;
+        st->best_epoch = epoch;
+        st->since_best = 0;
+        memcpy(st->best_w, w, st->n_weights * sizeof *w);
+    } else
+        st->since_best++;
+    st->epoch = epoch;
+    st->stage_epoch = stage_epoch;
+    if (w != st->w)
+        memcpy(st->w, w, st->n_weights * sizeof *w);
+    ep.state = st;
     if (S->o->on_epoch && S->o->on_epoch(&ep, S->member, S->o->ctx)) {
         S->stopped = 1;
         return 1;
     }
-    if (S->o->patience && S->since_best >= S->o->patience)
-        return 1;
-    return 0;
+    return patience_out(S);
 }
 
-static int run_adam(state *S, const size_t *train, size_t n_train, double *w, size_t *done)
+static int run_adam(state *S, const size_t *train, size_t n_train)
 {
     const pesx_fit_options *o = S->o;
-    size_t nw = S->m->n_weights, batch = o->batch ? o->batch : 1;
-    double *g = malloc(nw * sizeof *g), *mm = calloc(nw, sizeof *mm), *vv = calloc(nw, sizeof *vv);
-    size_t *order = malloc((n_train + 1) * sizeof *order);
+    pesx_fit_state *st = S->st;
+    size_t nw = st->n_weights, batch = o->batch ? o->batch : 1;
+    double *w = st->w, *mm = st->adam_m, *vv = st->adam_v, *g = malloc(nw * sizeof *g);
     const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
-    double b1t = 1.0, b2t = 1.0;
-    pesx_rng rng;
-    int st = PESX_OK;
-    if (!g || !mm || !vv || !order) {
-        st = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
-        goto out;
-    }
-    memcpy(order, train, n_train * sizeof *order);
-    pesx_rng_seed(&rng, o->seed * 2654435761ULL + S->member + 17);
-    /* epoch 0: the starting point */
-    {
+    int rc = PESX_OK;
+    if (!g)
+        return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+    if (st->stage_epoch == 0 && st->epoch == 0) {
+        /* epoch 0: the starting point */
         pesx_fit_errors e0;
         double l0;
-        if ((st = pesx_fit_loss(S->m, S->member, S->s, train, n_train, &o->loss, w, &l0, NULL,
-                                &e0)))
+        if ((rc = evaluate(S, train, n_train, w, &l0, &e0)))
             goto out;
-        if (end_epoch(S, 0, w, &e0, l0, &st))
+        if (end_epoch(S, 0, 0, w, &e0, l0, &rc))
             goto out;
-    }
-    for (size_t ep = 1; ep <= o->epochs; ep++) {
-        pesx_fit_errors acc, eb;
-        double lr = o->lr, lsum = 0.0;
+    } else if (patience_out(S))
+        goto out;
+    for (size_t ep = st->stage_epoch + 1; ep <= o->epochs; ep++) {
+        pesx_fit_errors e;
+        double lr = o->lr, l;
         if (o->lr_final > 0 && o->epochs > 1)
             lr = o->lr * pow(o->lr_final / o->lr, (double)(ep - 1) / (double)(o->epochs - 1));
-        memset(&acc, 0, sizeof acc);
-        shuffle(order, n_train, &rng);
+        shuffle(st->order, n_train, &st->rng);
         for (size_t b0 = 0; b0 < n_train; b0 += batch) {
             size_t nb = n_train - b0 < batch ? n_train - b0 : batch;
-            double l;
-            if ((st = pesx_fit_loss(S->m, S->member, S->s, order + b0, nb, &o->loss, w, &l, g,
-                                    &eb)))
+            if ((rc = pesx_fit_loss(S->m, S->member, S->s, st->order + b0, nb, &S->lp, w, NULL,
+                                    g, NULL)))
                 goto out;
-            lsum += l * (double)nb;
-            acc.n_struct += eb.n_struct;
-            acc.n_force += eb.n_force;
-            acc.e_sse += eb.e_sse;
-            acc.e_sae += eb.e_sae;
-            acc.f_sse += eb.f_sse;
-            acc.f_sae += eb.f_sae;
-            if (eb.e_max > acc.e_max) {
-                acc.e_max = eb.e_max;
-                acc.e_max_at = eb.e_max_at;
-            }
-            if (eb.f_max > acc.f_max) {
-                acc.f_max = eb.f_max;
-                acc.f_max_at = eb.f_max_at;
-            }
-            b1t *= b1;
-            b2t *= b2;
+            st->b1t *= b1;
+            st->b2t *= b2;
             for (size_t j = 0; j < nw; j++) {
                 mm[j] = b1 * mm[j] + (1 - b1) * g[j];
                 vv[j] = b2 * vv[j] + (1 - b2) * g[j] * g[j];
-                w[j] -= lr * (mm[j] / (1 - b1t)) / (sqrt(vv[j] / (1 - b2t)) + eps);
+                w[j] -= lr * (mm[j] / (1 - st->b1t)) / (sqrt(vv[j] / (1 - st->b2t)) + eps);
             }
         }
-        *done = ep;
-        if (end_epoch(S, ep, w, &acc, lsum / (double)n_train, &st))
+        /* training errors of the weights the epoch ends with */
+        if ((rc = evaluate(S, train, n_train, w, &l, &e)))
+            goto out;
+        if (end_epoch(S, ep, ep, w, &e, l, &rc))
             break;
     }
 out:
     free(g);
-    free(mm);
-    free(vv);
-    free(order);
-    return st;
+    return rc;
 }
 
 static double dot(const double *a, const double *b, size_t n)
@@ -223,41 +215,45 @@ static double dot(const double *a, const double *b, size_t n)
     return s;
 }
 
-static int run_lbfgs(state *S, const size_t *train, size_t n_train, double *w, size_t *done,
-                     size_t iterations)
+/* Full-batch L-BFGS for ITERATIONS iterations of the current stage, from
+ * st->w (and st's history when resuming); the learning curve counts
+ * EPOCH0 + iteration. */
+static int run_lbfgs(state *S, const size_t *train, size_t n_train, size_t iterations,
+                     size_t epoch0)
 {
     const pesx_fit_options *o = S->o;
-    const size_t nw = S->m->n_weights, M = o->lbfgs_m ? o->lbfgs_m : 10;
+    pesx_fit_state *st = S->st;
+    const size_t nw = st->n_weights, M = st->lbfgs_m;
+    double *w = st->w, *sv = st->lb_s, *yv = st->lb_y, *rho = st->lb_rho;
     double *g = malloc(nw * sizeof *g), *gn = malloc(nw * sizeof *gn), *d = malloc(nw * sizeof *d),
-           *wn = malloc(nw * sizeof *wn), *sv = malloc(M * nw * sizeof *sv),
-           *yv = malloc(M * nw * sizeof *yv), *rho = malloc(M * sizeof *rho),
-           *al = malloc(M * sizeof *al);
-    size_t hist = 0, head = 0;
+           *wn = malloc(nw * sizeof *wn), *al = malloc(M * sizeof *al);
     double f, fn;
     pesx_fit_errors e, en;
-    int st = PESX_OK;
-    if (!g || !gn || !d || !wn || !sv || !yv || !rho || !al) {
-        st = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+    int rc = PESX_OK;
+    if (!g || !gn || !d || !wn || !al) {
+        rc = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
         goto out;
     }
-    if ((st = pesx_fit_loss(S->m, S->member, S->s, train, n_train, &o->loss, w, &f, g, &e)))
+    if ((rc = pesx_fit_loss(S->m, S->member, S->s, train, n_train, &S->lp, w, &f, g, &e)))
         goto out;
-    if (S->epoch0 == 0 && end_epoch(S, 0, w, &e, f, &st))
+    if (epoch0 == 0 && st->stage_epoch == 0 && end_epoch(S, 0, 0, w, &e, f, &rc))
         goto out;
-    for (size_t it = 1; it <= iterations; it++) {
+    if (st->stage_epoch > 0 && patience_out(S))
+        goto out;
+    for (size_t it = st->stage_epoch + 1; it <= iterations; it++) {
         double gd, step = 1.0;
         int accepted = 0;
         /* two-loop recursion: d = -H g */
         for (size_t j = 0; j < nw; j++)
             d[j] = -g[j];
-        for (size_t q = 0; q < hist; q++) {
-            size_t i = (head + M - 1 - q) % M;
+        for (size_t q = 0; q < st->lb_hist; q++) {
+            size_t i = (st->lb_head + M - 1 - q) % M;
             al[i] = rho[i] * dot(sv + i * nw, d, nw);
             for (size_t j = 0; j < nw; j++)
                 d[j] -= al[i] * yv[i * nw + j];
         }
-        if (hist) {
-            size_t i = (head + M - 1) % M;
+        if (st->lb_hist) {
+            size_t i = (st->lb_head + M - 1) % M;
             double gam = dot(sv + i * nw, yv + i * nw, nw) / dot(yv + i * nw, yv + i * nw, nw);
             for (size_t j = 0; j < nw; j++)
                 d[j] *= gam;
@@ -266,8 +262,8 @@ static int run_lbfgs(state *S, const size_t *train, size_t n_train, double *w, s
             for (size_t j = 0; j < nw; j++)
                 d[j] *= 1e-3 / (gn2 > 0 ? gn2 : 1.0); /* a small first step */
         }
-        for (size_t q = hist; q-- > 0;) {
-            size_t i = (head + M - 1 - q) % M;
+        for (size_t q = st->lb_hist; q-- > 0;) {
+            size_t i = (st->lb_head + M - 1 - q) % M;
             double be = rho[i] * dot(yv + i * nw, d, nw);
             for (size_t j = 0; j < nw; j++)
                 d[j] += sv[i * nw + j] * (al[i] - be);
@@ -277,13 +273,13 @@ static int run_lbfgs(state *S, const size_t *train, size_t n_train, double *w, s
             for (size_t j = 0; j < nw; j++)
                 d[j] = -g[j];
             gd = dot(g, d, nw);
-            hist = 0;
+            st->lb_hist = 0;
             step = 1e-3 / sqrt(-gd > 0 ? -gd : 1.0);
         }
         for (int ls = 0; ls < 30; ls++) {
             for (size_t j = 0; j < nw; j++)
                 wn[j] = w[j] + step * d[j];
-            if ((st = pesx_fit_loss(S->m, S->member, S->s, train, n_train, &o->loss, wn, &fn, gn,
+            if ((rc = pesx_fit_loss(S->m, S->member, S->s, train, n_train, &S->lp, wn, &fn, gn,
                                     &en)))
                 goto out;
             if (isfinite(fn) && fn <= f + 1e-4 * step * gd) {
@@ -295,7 +291,7 @@ static int run_lbfgs(state *S, const size_t *train, size_t n_train, double *w, s
         if (!accepted)
             break; /* no progress possible along this direction */
         {
-            size_t i = head;
+            size_t i = st->lb_head;
             double sy;
             for (size_t j = 0; j < nw; j++) {
                 sv[i * nw + j] = wn[j] - w[j];
@@ -304,17 +300,16 @@ static int run_lbfgs(state *S, const size_t *train, size_t n_train, double *w, s
             sy = dot(sv + i * nw, yv + i * nw, nw);
             if (sy > 1e-300) {
                 rho[i] = 1.0 / sy;
-                head = (head + 1) % M;
-                if (hist < M)
-                    hist++;
+                st->lb_head = (st->lb_head + 1) % M;
+                if (st->lb_hist < M)
+                    st->lb_hist++;
             }
         }
         memcpy(w, wn, nw * sizeof *w);
         memcpy(g, gn, nw * sizeof *g);
         f = fn;
         e = en;
-        *done = it;
-        if (end_epoch(S, it, w, &e, f, &st))
+        if (end_epoch(S, epoch0 + it, it, w, &e, f, &rc))
             break;
     }
 out:
@@ -322,11 +317,129 @@ out:
     free(gn);
     free(d);
     free(wn);
-    free(sv);
-    free(yv);
-    free(rho);
     free(al);
-    return st;
+    return rc;
+}
+
+int pesx_fit_state_init(pesx_fit_state *st, size_t n_weights, size_t n_train, size_t lbfgs_m)
+{
+    memset(st, 0, sizeof *st);
+    st->n_weights = n_weights;
+    st->n_train = n_train;
+    st->lbfgs_m = lbfgs_m ? lbfgs_m : 1;
+    st->best_score = INFINITY;
+    st->b1t = st->b2t = 1.0;
+    st->w = calloc(n_weights + 1, sizeof *st->w);
+    st->best_w = calloc(n_weights + 1, sizeof *st->best_w);
+    st->adam_m = calloc(n_weights + 1, sizeof *st->adam_m);
+    st->adam_v = calloc(n_weights + 1, sizeof *st->adam_v);
+    st->order = calloc(n_train + 1, sizeof *st->order);
+    st->lb_s = calloc(st->lbfgs_m * n_weights + 1, sizeof *st->lb_s);
+    st->lb_y = calloc(st->lbfgs_m * n_weights + 1, sizeof *st->lb_y);
+    st->lb_rho = calloc(st->lbfgs_m, sizeof *st->lb_rho);
+    if (!st->w || !st->best_w || !st->adam_m || !st->adam_v || !st->order || !st->lb_s ||
+        !st->lb_y || !st->lb_rho) {
+        pesx_fit_state_release(st);
+        return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+    }
+    return PESX_OK;
+}
+
+void pesx_fit_state_release(pesx_fit_state *st)
+{
+    if (!st)
+        return;
+    free(st->w);
+    free(st->best_w);
+    free(st->adam_m);
+    free(st->adam_v);
+    free(st->order);
+    free(st->lb_s);
+    free(st->lb_y);
+    free(st->lb_rho);
+    memset(st, 0, sizeof *st);
+}
+
+/* The force weight of the polish stage. */
+static double polish_force_weight(const pesx_fit_options *o)
+{
+    return o->polish_force_weight >= 0 ? o->polish_force_weight : o->loss.force_weight;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Is R a state this run can continue?  Same sizes, options and member, and
+ * its mini-batch order a permutation of TRAIN. */
+static int check_resume(const pesx_fit_state *r, size_t member, const size_t *train,
+                        size_t n_train, size_t n_weights, const pesx_fit_options *o)
+{
+    size_t *a, *b;
+    int same;
+    if (r->member != member || r->n_weights != n_weights || r->n_train != n_train)
+        return pesx_error_set(PESX_EINVAL, NULL, 0,
+                              "saved training state is of member %zu with %zu weights and %zu "
+                              "training structures, not member %zu with %zu and %zu",
+                              r->member, r->n_weights, r->n_train, member, n_weights, n_train);
+    if (r->optimizer != o->optimizer || r->epochs != o->epochs || r->batch != o->batch ||
+        r->polish != o->polish || r->patience != o->patience || r->lr != o->lr ||
+        r->lr_final != o->lr_final || r->force_weight != o->loss.force_weight ||
+        r->l2 != o->loss.l2 || r->seed != o->seed ||
+        r->polish_force_weight != polish_force_weight(o) ||
+        r->lbfgs_m != (o->lbfgs_m ? o->lbfgs_m : 10))
+        return pesx_error_set(PESX_EINVAL, NULL, 0,
+                              "saved training state was made with other options (optimizer %s, "
+                              "epochs %zu, batch %zu, polish %zu, patience %zu, lr %g, lr-final "
+                              "%g, force-weight %g, l2 %g, seed %llu)",
+                              pesx_fit_optimizer_name(r->optimizer), r->epochs, r->batch,
+                              r->polish, r->patience, r->lr, r->lr_final, r->force_weight, r->l2,
+                              r->seed);
+    a = malloc((n_train + 1) * sizeof *a);
+    b = malloc((n_train + 1) * sizeof *b);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+    }
+    memcpy(a, train, n_train * sizeof *a);
+    memcpy(b, r->order, n_train * sizeof *b);
+    qsort(a, n_train, sizeof *a, cmp_size);
+    qsort(b, n_train, sizeof *b, cmp_size);
+    same = memcmp(a, b, n_train * sizeof *a) == 0;
+    free(a);
+    free(b);
+    if (!same)
+        return pesx_error_set(PESX_EINVAL, NULL, 0,
+                              "saved training state has another training set");
+    return PESX_OK;
+}
+
+static void copy_state(pesx_fit_state *d, const pesx_fit_state *r)
+{
+    size_t nw = r->n_weights, M = r->lbfgs_m;
+    double *w = d->w, *bw = d->best_w, *am = d->adam_m, *av = d->adam_v, *ls = d->lb_s,
+           *ly = d->lb_y, *lr = d->lb_rho;
+    size_t *order = d->order;
+    *d = *r;
+    d->w = w;
+    d->best_w = bw;
+    d->adam_m = am;
+    d->adam_v = av;
+    d->lb_s = ls;
+    d->lb_y = ly;
+    d->lb_rho = lr;
+    d->order = order;
+    memcpy(d->w, r->w, nw * sizeof *w);
+    memcpy(d->best_w, r->best_w, nw * sizeof *w);
+    memcpy(d->adam_m, r->adam_m, nw * sizeof *w);
+    memcpy(d->adam_v, r->adam_v, nw * sizeof *w);
+    memcpy(d->lb_s, r->lb_s, M * nw * sizeof *w);
+    memcpy(d->lb_y, r->lb_y, M * nw * sizeof *w);
+    memcpy(d->lb_rho, r->lb_rho, M * sizeof *w);
+    memcpy(d->order, r->order, r->n_train * sizeof *order);
 }
 
 int pesx_fit_train(pesx_fit_model *m, size_t member, pesx_fit_set *s, const size_t *train,
@@ -334,13 +447,37 @@ int pesx_fit_train(pesx_fit_model *m, size_t member, pesx_fit_set *s, const size
                    size_t *epochs_done, size_t *best_epoch)
 {
     state S;
-    double *w;
-    size_t done = 0;
-    int st;
+    pesx_fit_state st;
+    size_t M = o->lbfgs_m ? o->lbfgs_m : 10;
+    int rc;
     if (n_train == 0)
         return pesx_error_set(PESX_EINVAL, NULL, 0, "no training structures");
     if (member >= m->n_members)
         return pesx_error_set(PESX_EINVAL, NULL, 0, "no such committee member");
+    if (o->resume && (rc = check_resume(o->resume, member, train, n_train, m->n_weights, o)))
+        return rc;
+    if ((rc = pesx_fit_state_init(&st, m->n_weights, n_train, M)))
+        return rc;
+    if (o->resume)
+        copy_state(&st, o->resume);
+    else {
+        st.member = member;
+        st.optimizer = o->optimizer;
+        st.epochs = o->epochs;
+        st.batch = o->batch;
+        st.polish = o->polish;
+        st.patience = o->patience;
+        st.lr = o->lr;
+        st.lr_final = o->lr_final;
+        st.force_weight = o->loss.force_weight;
+        st.l2 = o->loss.l2;
+        st.polish_force_weight = polish_force_weight(o);
+        st.seed = o->seed;
+        pesx_fit_model_get_weights(m, member, st.w);
+        memcpy(st.best_w, st.w, m->n_weights * sizeof *st.w);
+        memcpy(st.order, train, n_train * sizeof *train);
+        pesx_rng_seed(&st.rng, o->seed * 2654435761ULL + member + 17);
+    }
     memset(&S, 0, sizeof S);
     S.m = m;
     S.member = member;
@@ -348,36 +485,50 @@ int pesx_fit_train(pesx_fit_model *m, size_t member, pesx_fit_set *s, const size
     S.o = o;
     S.val = val;
     S.n_val = n_val;
-    S.n_train = n_train;
-    S.best_score = INFINITY;
-    S.t0 = pesx_wall_time();
-    w = malloc(m->n_weights * sizeof *w);
-    S.best_w = malloc(m->n_weights * sizeof *w);
-    if (!w || !S.best_w) {
-        free(w);
-        free(S.best_w);
-        return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+    S.st = &st;
+    S.t0 = pesx_wall_time() - st.seconds;
+    S.lp = o->loss;
+    if (st.stage == 1) {
+        S.lp.force_weight = st.polish_force_weight;
+        S.lp.use_forces = S.lp.force_weight > 0;
     }
-    pesx_fit_model_get_weights(m, member, w);
-    memcpy(S.best_w, w, m->n_weights * sizeof *w);
     if (o->optimizer == PESX_FIT_LBFGS)
-        st = run_lbfgs(&S, train, n_train, w, &done, o->epochs);
+        rc = run_lbfgs(&S, train, n_train, o->epochs, 0);
     else {
-        st = run_adam(&S, train, n_train, w, &done);
-        if (!st && o->polish && !(o->patience && S.since_best >= o->patience) && !S.stopped) {
-            size_t more = 0;
-            memcpy(w, S.best_w, m->n_weights * sizeof *w);
-            S.epoch0 = done;
-            st = run_lbfgs(&S, train, n_train, w, &more, o->polish);
-            done += more;
+        if (st.stage == 0)
+            rc = run_adam(&S, train, n_train);
+        else
+            rc = PESX_OK;
+        if (!rc && o->polish && !patience_out(&S) && !S.stopped) {
+            size_t epoch0 = st.epoch - (st.stage == 1 ? st.stage_epoch : 0);
+            if (st.stage == 0) {
+                /* the polish starts from the best Adam weights, with no
+                 * history; with another force weight, the best score is
+                 * that of its starting point under the new weighting */
+                memcpy(st.w, st.best_w, m->n_weights * sizeof *st.w);
+                st.stage = 1;
+                st.stage_epoch = 0;
+                st.lb_hist = st.lb_head = 0;
+                if (st.polish_force_weight != o->loss.force_weight) {
+                    S.lp.force_weight = st.polish_force_weight;
+                    S.lp.use_forces = S.lp.force_weight > 0;
+                    if (n_val) {
+                        pesx_fit_errors ev;
+                        if ((rc = evaluate(&S, val, n_val, st.w, NULL, &ev)))
+                            goto done;
+                        st.best_score = pesx_fit_score(&ev, &S.lp);
+                    }
+                }
+            }
+            rc = run_lbfgs(&S, train, n_train, o->polish, epoch0);
         }
     }
-    pesx_fit_model_put_weights(m, member, S.best_w);
+done:
+    pesx_fit_model_put_weights(m, member, st.best_w);
     if (epochs_done)
-        *epochs_done = done;
+        *epochs_done = st.epoch;
     if (best_epoch)
-        *best_epoch = S.best_epoch;
-    free(w);
-    free(S.best_w);
-    return st;
+        *best_epoch = st.best_epoch;
+    pesx_fit_state_release(&st);
+    return rc;
 }

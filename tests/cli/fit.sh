@@ -67,9 +67,14 @@ expect 0 '' "eval with the committee" -- "$PESX" eval tet03.xyz -p com.xml -o ev
 grep -q 'energy_std=' evc.xyz && pass "committee energy_std in eval output" ||
     fail "no energy_std from the committee"
 
-# SIGINT: stops, writes the best potential so far and the checkpoint; --resume finishes
-"$PESX" fit "$data" --rc 4.5 --hidden 4,4 --epochs 1000000 --polish 0 --batch 4 --checkpoint-every 1 \
-    -o int.xml --curve int.tsv --parity intp.tsv -q >int.out 2>int.err &
+# SIGINT: stops, writes the best potential so far and the checkpoint (the
+# potential and the optimizer state); --resume finishes with exactly the
+# potential and learning curve of an uninterrupted run with the same seed.
+long="--rc 4.5 --hidden 4,4 --epochs 2000 --polish 0 --batch 4 --lr-final 1e-3"
+expect 0 '' "uninterrupted reference fit" -- "$PESX" fit "$data" $long --checkpoint-every 0 \
+    -o ref.xml --curve ref.tsv --parity refp.tsv -q
+"$PESX" fit "$data" $long --checkpoint-every 1000 -o int.xml --curve int.tsv --parity intp.tsv \
+    -q >int.out 2>int.err &
 pid=$!
 i=0
 while [ "$i" -lt 300 ] && [ "$(grep -vc '^#' int.tsv 2>/dev/null || echo 0)" -lt 4 ]; do
@@ -79,16 +84,30 @@ kill -INT "$pid"
 wait "$pid"
 st=$?
 checks=$((checks + 1))
-[ "$st" -eq 1 ] && pass "SIGINT: exit 1" || fail "SIGINT: exit $st"
+[ "$st" -eq 1 ] && pass "SIGINT: exit 1" || fail "SIGINT: exit $st (finished before the signal?)"
 grep -q 'interrupted' int.err && pass "SIGINT is reported" || fail "SIGINT not reported"
-[ -s int.xml ] && [ -s int.xml.checkpoint ] && pass "SIGINT: potential and checkpoint written" ||
-    fail "SIGINT: missing int.xml or its checkpoint"
+[ -s int.xml ] && [ -s int.xml.checkpoint ] && [ -s int.xml.checkpoint.state ] &&
+    pass "SIGINT: potential and checkpoint (potential + training state) written" ||
+    fail "SIGINT: missing int.xml or its checkpoint files"
+stopped=$(sed -n 's/^epoch //p' int.xml.checkpoint.state)
 expect 0 '' "interrupted potential evaluates" -- "$PESX" eval tet03.xyz -p int.xml -o evi.xyz -q
-expect 0 'wrote int.xml' "--resume finishes the interrupted fit" -- \
-    "$PESX" fit "$data" --rc 4.5 --hidden 4,4 --epochs 3 --batch 4 -o int.xml --curve int.tsv \
+expect 2 'other options' "--resume with other options is refused" -- \
+    "$PESX" fit "$data" $long --lr 0.01 -o int.xml --curve int.tsv --parity intp.tsv --resume -q
+expect 0 'wrote int.xml' "--resume finishes the interrupted fit (stopped at epoch $stopped)" -- \
+    "$PESX" fit "$data" $long --checkpoint-every 1000 -o int.xml --curve int.tsv \
     --parity intp.tsv --resume
-[ -e int.xml.checkpoint ] && fail "checkpoint left after a finished fit" ||
-    pass "checkpoint removed after a finished fit"
+grep -v 'date' ref.xml >a.txt
+grep -v 'date' int.xml >b.txt
+checks=$((checks + 1))
+cmp -s a.txt b.txt && pass "interrupted + resumed = uninterrupted potential" ||
+    fail "resumed potential differs from the uninterrupted one (stopped at epoch $stopped)"
+cut -f1-6 ref.tsv >a.txt
+cut -f1-6 int.tsv >b.txt
+checks=$((checks + 1))
+cmp -s a.txt b.txt && pass "resumed learning curve = uninterrupted one" ||
+    fail "resumed learning curve differs from the uninterrupted one"
+[ -e int.xml.checkpoint ] || [ -e int.xml.checkpoint.state ] &&
+    fail "checkpoint left after a finished fit" || pass "checkpoint removed after a finished fit"
 
 # bad input
 expect 2 'pesx fit: error: .*nosuch.xml' "missing data file" -- "$PESX" fit nosuch.xml -q
