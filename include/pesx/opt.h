@@ -142,6 +142,20 @@ int pesx_minimizer_step(pesx_minimizer *m, const double *x, const double *g, dou
 void pesx_minimizer_reset(pesx_minimizer *m);
 const char *pesx_minimizer_name(const pesx_minimizer *m);
 
+/* ---- the preconditioner on its own ------------------------------------- */
+
+/* The L-BFGS "Exp" preconditioner (the precon_* fields of
+ * pesx_minimizer_params; precon_atoms gives cell and pbc) for other
+ * quasi-Newton steppers on atom positions, such as the dimer's translation
+ * (path_dimer.h).  n = 3 x atoms.  alloc returns NULL with the error set. */
+typedef struct pesx_precon pesx_precon;
+pesx_precon *pesx_precon_alloc(size_t n, const pesx_minimizer_params *p);
+void pesx_precon_free(pesx_precon *P);
+/* P at positions X (FROZEN: n flags or NULL; kept until the next build). */
+int pesx_precon_build(pesx_precon *P, const double *x, const unsigned char *frozen);
+/* X = P^-1 B (frozen components 0). */
+int pesx_precon_solve(pesx_precon *P, const double *b, double *x);
+
 /* ---- the minimization driver ------------------------------------------- */
 
 typedef struct {

@@ -51,7 +51,15 @@ typedef struct {
      * any registered minimizer, stepping through the opt module's ask/tell
      * API on the modified gradient (its history mixes old modes). */
     const pesx_minimizer_type *translator;
-    pesx_minimizer_params mp;  /* max_step 0.2 A, memory 25, h0 (0 = 1/70 A^2/eV) */
+    /* max_step 0.2 A, memory 25, h0 (0 = 1/70 A^2/eV).  The built-in
+     * L-BFGS takes H0 = gamma P^-1 with the opt module's Exp preconditioner
+     * (precon_* fields) when mp.precon is PESX_PRECON_EXP, or AUTO (the
+     * default) and mp.precon_atoms is set (pesx_dimer_params_auto sets it
+     * for surfaces and bulk):
+     * on OptBench's Pt heptamer pairs (tests/bench/bench_saddle_pt) the
+     * NEB-then-dimer route needs 78.8 force calls on average instead of
+     * 110.9 without it. */
+    pesx_minimizer_params mp;
     double fnorm;           /* converged when |dE/dx| (2-norm, free) is below, eV/A (1e-3) */
     double fmax;            /* and the largest per-atom force below, eV/A; <= 0 off (0) */
     size_t max_steps;       /* translation steps (1000)                                */
@@ -66,7 +74,9 @@ typedef struct {
 void pesx_dimer_params_default(pesx_dimer_params *p);
 /* Choose remove_translation/remove_rotation for a structure: translation when
  * no atom is fixed and there are at least 2 atoms; rotation when in addition
- * no direction is periodic. */
+ * no direction is periodic.  Also points mp.precon_atoms at A (cell and pbc
+ * of the translation's preconditioner; A must outlive the search) when A
+ * has fixed atoms or a periodic direction, and sets it NULL otherwise. */
 void pesx_dimer_params_auto(pesx_dimer_params *p, const pesx_atoms *a);
 
 typedef struct {

@@ -289,3 +289,42 @@ int opt_precon_solve(opt_precon *P, const double *b, double *x)
                                   "lbfgs preconditioner: non-finite solution");
     return PESX_OK;
 }
+
+/* ---- public wrapper (opt.h) ------------------------------------------------ */
+
+struct pesx_precon {
+    opt_precon p;
+};
+
+pesx_precon *pesx_precon_alloc(size_t n, const pesx_minimizer_params *p)
+{
+    pesx_precon *P = calloc(1, sizeof *P);
+    if (!P) {
+        pesx_error_set(PESX_ENOMEM, NULL, 0, "preconditioner: out of memory");
+        return NULL;
+    }
+    if (opt_precon_init(&P->p, n, p)) {
+        opt_precon_release(&P->p);
+        free(P);
+        return NULL;
+    }
+    return P;
+}
+
+void pesx_precon_free(pesx_precon *P)
+{
+    if (!P)
+        return;
+    opt_precon_release(&P->p);
+    free(P);
+}
+
+int pesx_precon_build(pesx_precon *P, const double *x, const unsigned char *frozen)
+{
+    return opt_precon_build(&P->p, x, frozen);
+}
+
+int pesx_precon_solve(pesx_precon *P, const double *b, double *x)
+{
+    return opt_precon_solve(&P->p, b, x);
+}

@@ -49,6 +49,11 @@ void pesx_dimer_params_auto(pesx_dimer_params *p, const pesx_atoms *a)
             any_fixed = 1;
     p->remove_translation = !any_fixed && a->n >= 2;
     p->remove_rotation = p->remove_translation && !pesx_atoms_any_pbc(a);
+    /* the translation's preconditioner for anchored or periodic systems;
+     * an isolated cluster or molecule goes without: its loosest atom has the
+     * softest P and the largest preconditioned steps, and the dimer
+     * evaporates it (LJ7 explorations from the minimum) */
+    p->mp.precon_atoms = (any_fixed || pesx_atoms_any_pbc(a)) ? a : NULL;
 }
 
 /* ---- workspace ----------------------------------------------------------- */
@@ -397,8 +402,12 @@ int pesx_dimer_search(pesx_objective *o, const pesx_dimer_params *p, double *x,
             goto done;
         }
     } else {
+        int use_pc = n % 3 == 0 && n > 0 &&
+                     (p->mp.precon == PESX_PRECON_EXP ||
+                      (p->mp.precon == PESX_PRECON_AUTO && p->mp.precon_atoms));
         if ((st = dimer_tlbfgs_init(&tl, n, p->mp.memory,
-                                    p->mp.h0 > 0 ? p->mp.h0 : 1.0 / 70.0)))
+                                    p->mp.h0 > 0 ? p->mp.h0 : 1.0 / 70.0,
+                                    use_pc ? &p->mp : NULL)))
             goto done;
         have_tl = 1;
     }
@@ -470,13 +479,17 @@ int pesx_dimer_search(pesx_objective *o, const pesx_dimer_params *p, double *x,
             goto done;
         }
         double gpar = dimer_dot(n, w.g0, mode);
-        if (have_tl)
-            dimer_tlbfgs_push(&tl, x, w.g0);
+        if (have_tl && (st = dimer_tlbfgs_push(&tl, x, w.g0, o->frozen)))
+            goto done;
         if (C < 0) {
             for (size_t i = 0; i < n; i++)
                 gm[i] = w.g0[i] - 2.0 * gpar * mode[i];
             if (have_tl) {
-                dimer_tlbfgs_direction(&tl, gm, mode, dx);
+                if ((st = dimer_tlbfgs_direction(&tl, gm, mode, dx)))
+                    goto done;
+                /* a preconditioned step may carry rigid-body motion */
+                if (tl.pc)
+                    project(&w, dx);
                 if (o->frozen)
                     for (size_t i = 0; i < n; i++)
                         if (o->frozen[i])

@@ -3,6 +3,7 @@
 #define PESX_PATH_DIMER_IMPL_H
 
 #include <stddef.h>
+#include <pesx/opt.h>
 
 /* Orthonormal basis (rows of BASIS, up to 6 x n) of rigid translations
  * (TRANS) and rotations about the weighted centre (ROT) of n/3 atoms at X.
@@ -26,14 +27,22 @@ typedef struct {
     double *s, *y, *yt, *rho, *alpha, *xp, *gp;
     int have_prev;
     double h0_init;
+    struct pesx_precon *pc;     /* H0 = gamma P^-1 when set */
+    double *pz;
 } dimer_tlbfgs;
 
-int dimer_tlbfgs_init(dimer_tlbfgs *t, size_t n, size_t m, double h0);
+/* PRECON: minimizer parameters whose precon_* fields define the Exp
+ * preconditioner (H0 = gamma P^-1, P rebuilt at every pushed point), or
+ * NULL for H0 = (s.y/y.y) I. */
+int dimer_tlbfgs_init(dimer_tlbfgs *t, size_t n, size_t m, double h0,
+                      const pesx_minimizer_params *precon);
 void dimer_tlbfgs_release(dimer_tlbfgs *t);
 void dimer_tlbfgs_reset(dimer_tlbfgs *t);
-/* Record the true gradient G at X (pairs with the previous point). */
-void dimer_tlbfgs_push(dimer_tlbfgs *t, const double *x, const double *g);
+/* Record the true gradient G at X (pairs with the previous point); builds
+ * the preconditioner at X. */
+int dimer_tlbfgs_push(dimer_tlbfgs *t, const double *x, const double *g,
+                      const unsigned char *frozen);
 /* D = -H' GM: GM the modified gradient, H' from the pairs reflected by MODE. */
-void dimer_tlbfgs_direction(dimer_tlbfgs *t, const double *gm, const double *mode, double *d);
+int dimer_tlbfgs_direction(dimer_tlbfgs *t, const double *gm, const double *mode, double *d);
 
 #endif

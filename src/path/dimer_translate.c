@@ -5,15 +5,20 @@
  * surface of the current mode even after the dimer has rotated, which the
  * pairs of a generic minimizer fed with modified gradients do not (their y
  * mixes reflections by old and new modes).  Pairs with s.y' <= 0 are left
- * out of the recursion. */
+ * out of the recursion.  With a preconditioner the recursion starts from
+ * H0 = gamma P^-1 (Packwood et al. 2016's Exp P of the opt module, rebuilt
+ * at every point; gamma = s.y'/y'.P^-1 y' of the newest pair) instead of
+ * (s.y'/y'.y') I, as the opt module's L-BFGS does for minimisation. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <pesx/util.h>
+#include <pesx/opt.h>
 #include "path/dimer_impl.h"
 
-int dimer_tlbfgs_init(dimer_tlbfgs *t, size_t n, size_t m, double h0)
+int dimer_tlbfgs_init(dimer_tlbfgs *t, size_t n, size_t m, double h0,
+                     const pesx_minimizer_params *precon)
 {
     memset(t, 0, sizeof *t);
     t->n = n;
@@ -30,6 +35,15 @@ int dimer_tlbfgs_init(dimer_tlbfgs *t, size_t n, size_t m, double h0)
         dimer_tlbfgs_release(t);
         return pesx_error_set(PESX_ENOMEM, "", 0, "dimer: out of memory");
     }
+    if (precon) {
+        t->pz = malloc(n * sizeof *t->pz);
+        t->pc = t->pz ? pesx_precon_alloc(n, precon) : NULL;
+        if (!t->pc) {
+            int st = t->pz ? pesx_error_last()->code : PESX_ENOMEM;
+            dimer_tlbfgs_release(t);
+            return st ? st : PESX_ENOMEM;
+        }
+    }
     return PESX_OK;
 }
 
@@ -42,6 +56,8 @@ void dimer_tlbfgs_release(dimer_tlbfgs *t)
     free(t->alpha);
     free(t->xp);
     free(t->gp);
+    free(t->pz);
+    pesx_precon_free(t->pc);
     memset(t, 0, sizeof *t);
 }
 
@@ -52,7 +68,8 @@ void dimer_tlbfgs_reset(dimer_tlbfgs *t)
     t->have_prev = 0;
 }
 
-void dimer_tlbfgs_push(dimer_tlbfgs *t, const double *x, const double *g)
+int dimer_tlbfgs_push(dimer_tlbfgs *t, const double *x, const double *g,
+                      const unsigned char *frozen)
 {
     size_t n = t->n;
     if (t->have_prev) {
@@ -72,14 +89,61 @@ void dimer_tlbfgs_push(dimer_tlbfgs *t, const double *x, const double *g)
     memcpy(t->xp, x, n * sizeof *x);
     memcpy(t->gp, g, n * sizeof *g);
     t->have_prev = 1;
+    return t->pc ? pesx_precon_build(t->pc, x, frozen) : PESX_OK;
 }
 
-void dimer_tlbfgs_direction(dimer_tlbfgs *t, const double *gm, const double *mode, double *d)
+/* The two-loop recursion on D (in place) with the pairs (s, yt) whose rho
+ * is non-zero; H0 = h0 I, or gamma P^-1 with gamma from the newest pair
+ * under P when a preconditioner is set and built. */
+static int two_loop(dimer_tlbfgs *t, double h0, int newest, double *d)
 {
     size_t n = t->n, m = t->m, k = t->count;
-    double h0 = t->h0_init;
-    int have_h0 = 0;
-    /* reflect every stored y by the current mode; keep pairs with s.y' > 0 */
+    for (size_t j = 0; j < k; j++) {
+        size_t idx = (t->head + m - 1 - j) % m;
+        if (t->rho[idx] == 0.0)
+            continue;
+        t->alpha[idx] = t->rho[idx] * dimer_dot(n, t->s + idx * n, d);
+        for (size_t i = 0; i < n; i++)
+            d[i] -= t->alpha[idx] * t->yt[idx * n + i];
+    }
+    double gamma = 0.0;
+    if (t->pc && newest >= 0) {
+        const double *y = t->yt + (size_t)newest * n;
+        int st = pesx_precon_solve(t->pc, y, t->pz);
+        if (st)
+            return st;
+        double ypy = dimer_dot(n, y, t->pz);
+        gamma = ypy > 0 ? 1.0 / (t->rho[newest] * ypy) : 0.0;
+    }
+    if (gamma > 0) {
+        int st = pesx_precon_solve(t->pc, d, t->pz);
+        if (st)
+            return st;
+        for (size_t i = 0; i < n; i++)
+            d[i] = gamma * t->pz[i];
+    } else {
+        for (size_t i = 0; i < n; i++)
+            d[i] *= h0;
+    }
+    for (size_t j = k; j-- > 0;) {
+        size_t idx = (t->head + m - 1 - j) % m;
+        if (t->rho[idx] == 0.0)
+            continue;
+        double beta = t->rho[idx] * dimer_dot(n, t->yt + idx * n, d);
+        for (size_t i = 0; i < n; i++)
+            d[i] += (t->alpha[idx] - beta) * t->s[idx * n + i];
+    }
+    return PESX_OK;
+}
+
+/* yt of every stored pair: y reflected by MODE; rho = 1/s.yt or 0 when
+ * s.yt <= 0.  *h0 = s.yt/yt.yt and *newest the slot of the newest usable
+ * pair (-1 when none). */
+static void reflect_pairs(dimer_tlbfgs *t, const double *mode, double *h0, int *newest)
+{
+    size_t n = t->n, m = t->m, k = t->count;
+    *h0 = t->h0_init;
+    *newest = -1;
     for (size_t j = 0; j < k; j++) {
         size_t idx = (t->head + m - 1 - j) % m;
         double *yt = t->yt + idx * n;
@@ -89,33 +153,25 @@ void dimer_tlbfgs_direction(dimer_tlbfgs *t, const double *gm, const double *mod
             yt[i] = y[i] - 2.0 * ny * mode[i];
         double sy = dimer_dot(n, s, yt);
         t->rho[idx] = sy > 0 ? 1.0 / sy : 0.0;
-        if (!have_h0 && sy > 0) {
+        if (*newest < 0 && sy > 0) {
             double yy = dimer_dot(n, yt, yt);
             if (yy > 0) {
-                h0 = sy / yy;
-                have_h0 = 1;
+                *h0 = sy / yy;
+                *newest = (int)idx;
             }
         }
     }
+}
+
+int dimer_tlbfgs_direction(dimer_tlbfgs *t, const double *gm, const double *mode, double *d)
+{
+    size_t n = t->n;
+    double h0;
+    int newest, st;
+    reflect_pairs(t, mode, &h0, &newest);
     memcpy(d, gm, n * sizeof *d);
-    for (size_t j = 0; j < k; j++) {
-        size_t idx = (t->head + m - 1 - j) % m;
-        if (t->rho[idx] == 0.0)
-            continue;
-        t->alpha[idx] = t->rho[idx] * dimer_dot(n, t->s + idx * n, d);
-        for (size_t i = 0; i < n; i++)
-            d[i] -= t->alpha[idx] * t->yt[idx * n + i];
-    }
-    for (size_t i = 0; i < n; i++)
-        d[i] *= h0;
-    for (size_t j = k; j-- > 0;) {
-        size_t idx = (t->head + m - 1 - j) % m;
-        if (t->rho[idx] == 0.0)
-            continue;
-        double beta = t->rho[idx] * dimer_dot(n, t->yt + idx * n, d);
-        for (size_t i = 0; i < n; i++)
-            d[i] += (t->alpha[idx] - beta) * t->s[idx * n + i];
-    }
+    if ((st = two_loop(t, h0, newest, d)))
+        return st;
     for (size_t i = 0; i < n; i++)
         d[i] = -d[i];
     if (!(dimer_dot(n, d, gm) < 0.0)) { /* not downhill on the modified surface */
@@ -123,4 +179,5 @@ void dimer_tlbfgs_direction(dimer_tlbfgs *t, const double *gm, const double *mod
         for (size_t i = 0; i < n; i++)
             d[i] = -h0 * gm[i];
     }
+    return PESX_OK;
 }

@@ -172,6 +172,14 @@ int main(int argc, char **argv)
             op.dp.separation = atof(v);
         else if (!strcmp(a, "--rotation"))
             op.dp.rotation = !strcmp(v, "cg") ? PESX_DIMER_ROT_CG : PESX_DIMER_ROT_LBFGS;
+        else if (!strcmp(a, "--translator")) {
+            op.dp.translator = pesx_minimizer_type_lookup(v);
+            if (!op.dp.translator) {
+                fprintf(stderr, "bench_saddle_pt: no minimizer %s\n", v);
+                return 2;
+            }
+        } else if (!strcmp(a, "--precon"))
+            op.dp.mp.precon = !strcmp(v, "exp") ? PESX_PRECON_EXP : PESX_PRECON_NONE;
         else if (!strcmp(a, "--cases"))
             op.cases = v;
         else {
