@@ -228,6 +228,194 @@ START_TEST(mueller_brown_resume)
 }
 END_TEST
 
+/* ---- taken-back steps ------------------------------------------------------ */
+
+/* What the callback saw: the band's NEB force norm, positions and counters
+ * after every step, to check the rule of params.reject_rise. */
+typedef struct {
+    size_t n;                 /* images                                */
+    int have_prev, prev_climbing;
+    double prev_fnorm;
+    double prev_x[3 * 11];
+    size_t prev_rejected, prev_image_calls;
+    size_t n_taken_back, n_big_rises;
+    double rise, fmax_floor;
+} reject_log;
+
+static int log_step(void *data, pesx_neb *b, const pesx_neb_status *st)
+{
+    reject_log *L = data;
+    double fnorm = 0.0;
+    for (size_t i = 1; i + 1 < L->n; i++) {
+        const double *f = pesx_neb_neb_forces(b, i);
+        for (int k = 0; k < 3; k++)
+            fnorm += f[k] * f[k];
+    }
+    fnorm = sqrt(fnorm);
+    if (L->have_prev) {
+        if (st->rejected > L->prev_rejected) {
+            /* the band is the one before the step; its force calls count */
+            ck_assert_uint_eq(st->rejected, L->prev_rejected + 1);
+            for (size_t i = 0; i < L->n; i++)
+                ck_assert(memcmp(pesx_neb_image(b, i), L->prev_x + 3 * i, 3 * sizeof(double)) == 0);
+            ck_assert_uint_eq(st->image_calls, L->prev_image_calls + (L->n - 2));
+            L->n_taken_back++;
+        } else if (st->climbing == L->prev_climbing && fnorm > L->rise * L->prev_fnorm &&
+                   st->fmax > L->fmax_floor) {
+            L->n_big_rises++;
+        }
+    }
+    L->have_prev = 1;
+    L->prev_climbing = st->climbing;
+    L->prev_fnorm = fnorm;
+    L->prev_rejected = st->rejected;
+    L->prev_image_calls = st->image_calls;
+    for (size_t i = 0; i < L->n; i++)
+        memcpy(L->prev_x + 3 * i, pesx_neb_image(b, i), 3 * sizeof(double));
+    return 0;
+}
+
+START_TEST(mueller_brown_steps_taken_back)
+{
+    /* Steps of up to 0.5 on Mueller-Brown overshoot into its steep walls.
+     * Without the rule the band's force norm jumps more than 3 times and
+     * the band runs away (energies beyond 1e3 eV, no convergence); with it
+     * no accepted step raises the force norm that much, every taken-back
+     * step leaves the band as it was, and the run ends on saddle 1. */
+    pesx_potential *p = pesx_potential_open("muller_brown");
+    pesx_neb_params np;
+    pesx_neb_status st;
+    for (int rule = 0; rule < 2; rule++) {
+        reject_log L;
+        pesx_neb *b;
+        const double *ci;
+        int status;
+        memset(&L, 0, sizeof L);
+        L.n = 11;
+        mb_params(&np);
+        np.mp.max_step = 0.5;
+        np.max_steps = 400;
+        ck_assert(np.reject_rise == 3.0 && np.reject_fmax == 1.0);
+        L.rise = np.reject_rise;
+        L.fmax_floor = np.reject_fmax;
+        if (!rule)
+            np.reject_rise = 0.0;
+        b = mb_band(p, 0, &np, 11);
+        status = pesx_neb_run(b, log_step, &L);
+        pesx_neb_get_status(b, &st);
+        ck_assert_uint_eq(st.rejected, L.n_taken_back);
+        ck_assert_uint_eq(st.image_calls, 9 * st.band_calls);
+        if (!rule) {
+            ck_assert_int_eq(status, PESX_ENOCONV);
+            ck_assert_uint_eq(L.n_taken_back, 0);
+            ck_assert_msg(L.n_big_rises > 0, "no step raised the force norm 3 times");
+            ck_assert_msg(!(st.e_max < 1e3), "the band stayed below 1e3 eV (%g)", st.e_max);
+        } else {
+            ck_assert_int_eq(status, PESX_OK);
+            ck_assert_msg(L.n_taken_back > 0, "no step taken back");
+            ck_assert_uint_eq(L.n_big_rises, 0);
+            ci = pesx_neb_image(b, st.ci);
+            ck_assert_msg(fabs(ci[0] - MB_S1_X) < 1e-4 && fabs(ci[1] - MB_S1_Y) < 1e-4,
+                          "CI at (%.6f, %.6f)", ci[0], ci[1]);
+            ck_assert(fabs(st.e_max - MB_S1_E) < 1e-4);
+        }
+        pesx_neb_free(b);
+    }
+    pesx_potential_free(p);
+}
+END_TEST
+
+/* ---- free cluster: no rigid-body motion in the NEB force -------------------- */
+
+/* Net force and torque (about the centroid) of v on positions x, relative
+ * to the norm of v. */
+static void net_force_torque(size_t n, const double *x, const double *v, double *fnet,
+                             double *tnet)
+{
+    double c[3] = {0, 0, 0}, F[3] = {0, 0, 0}, T[3] = {0, 0, 0}, nv = 0.0;
+    for (size_t a = 0; a < n; a++)
+        for (int d = 0; d < 3; d++)
+            c[d] += x[3 * a + d] / (double)n;
+    for (size_t a = 0; a < n; a++) {
+        const double *f = v + 3 * a;
+        double r[3] = {x[3 * a] - c[0], x[3 * a + 1] - c[1], x[3 * a + 2] - c[2]};
+        for (int d = 0; d < 3; d++) {
+            F[d] += f[d];
+            nv += f[d] * f[d];
+        }
+        T[0] += r[1] * f[2] - r[2] * f[1];
+        T[1] += r[2] * f[0] - r[0] * f[2];
+        T[2] += r[0] * f[1] - r[1] * f[0];
+    }
+    nv = sqrt(nv);
+    *fnet = sqrt(F[0] * F[0] + F[1] * F[1] + F[2] * F[2]) / nv;
+    *tnet = sqrt(T[0] * T[0] + T[1] * T[1] + T[2] * T[2]) / nv;
+}
+
+START_TEST(free_cluster_no_rigid_motion)
+{
+    /* LJ7 (pentagonal bipyramid) to a distorted copy turned by 25 degrees
+     * and moved: the springs along the tangent turn and push the images,
+     * the true forces do not.  By default the NEB force of every image
+     * has neither net force nor torque; with remove_rigid = 0 it has. */
+    pesx_potential *p = pesx_potential_open("lj");
+    pesx_atoms *a = pesx_atoms_alloc(7);
+    double R = 1.12 / (2.0 * sin(M_PI / 5.0)), h = sqrt(1.12 * 1.12 - R * R);
+    double xa[21], xb[21], ang = 25.0 * M_PI / 180.0;
+    size_t n_img = 5;
+    for (int i = 0; i < 5; i++) {
+        xa[3 * i] = R * cos(2.0 * M_PI * i / 5.0);
+        xa[3 * i + 1] = R * sin(2.0 * M_PI * i / 5.0);
+        xa[3 * i + 2] = 0.0;
+    }
+    xa[15] = xa[16] = 0.0, xa[17] = h;
+    xa[18] = xa[19] = 0.0, xa[20] = -h;
+    for (int i = 0; i < 7; i++) {
+        double x = xa[3 * i], y = xa[3 * i + 1], z = xa[3 * i + 2];
+        if (i == 0) /* atom 0 out towards a cap */
+            x += 0.3, z += 0.4;
+        xb[3 * i] = cos(ang) * x - sin(ang) * y + 0.7;
+        xb[3 * i + 1] = sin(ang) * x + cos(ang) * y - 0.2;
+        xb[3 * i + 2] = z + 0.1;
+    }
+    for (size_t i = 0; i < 7; i++)
+        a->z[i] = 18;
+    memcpy(a->x, xa, sizeof xa);
+    for (int rule = 1; rule >= 0; rule--) {
+        pesx_neb_params np;
+        pesx_neb *b;
+        double worst_f = 0.0, worst_t = 0.0;
+        pesx_neb_params_default(&np);
+        ck_assert_int_eq(np.remove_rigid, 1);
+        np.remove_rigid = rule;
+        b = pesx_neb_alloc(p, a, n_img, &np);
+        ck_assert_ptr_nonnull(b);
+        memcpy(pesx_neb_image(b, 0), xa, sizeof xa);
+        memcpy(pesx_neb_image(b, n_img - 1), xb, sizeof xb);
+        pesx_neb_interpolate_linear(7, n_img, pesx_neb_image(b, 0));
+        ck_assert_int_eq(pesx_neb_eval(b), PESX_OK);
+        for (size_t i = 1; i + 1 < n_img; i++) {
+            double fn, tn, ff, tf;
+            net_force_torque(7, pesx_neb_image(b, i), pesx_neb_neb_forces(b, i), &fn, &tn);
+            /* the true forces of an invariant potential have none either */
+            net_force_torque(7, pesx_neb_image(b, i), pesx_neb_forces(b, i), &ff, &tf);
+            ck_assert_msg(ff < 1e-10 && tf < 1e-10, "image %zu: true force %g, torque %g", i,
+                          ff, tf);
+            worst_f = fmax(worst_f, fn);
+            worst_t = fmax(worst_t, tn);
+        }
+        if (rule)
+            ck_assert_msg(worst_f < 1e-10 && worst_t < 1e-10, "net force %g, torque %g",
+                          worst_f, worst_t);
+        else
+            ck_assert_msg(worst_t > 1e-2, "without removal: torque only %g", worst_t);
+        pesx_neb_free(b);
+    }
+    pesx_atoms_free(a);
+    pesx_potential_free(p);
+}
+END_TEST
+
 /* ---- LJ adatom hop (reference: ASE CI-NEB, tests/data/neb) ------------------ */
 
 static double ref_value(const char *key)
@@ -452,6 +640,8 @@ static Suite *path_suite(void)
     tcase_add_test(tc, mueller_brown_climbing_image);
     tcase_add_test(tc, mueller_brown_swapped_endpoints);
     tcase_add_test(tc, mueller_brown_resume);
+    tcase_add_test(tc, mueller_brown_steps_taken_back);
+    tcase_add_test(tc, free_cluster_no_rigid_motion);
     tcase_add_test(tc, lj_adatom_hop);
     tcase_add_test(tc, endpoint_errors);
     tcase_add_test(tc, minimum_image_alignment);

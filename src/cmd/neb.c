@@ -59,6 +59,7 @@ typedef struct {
     int traj_open;
     int print_steps;
     size_t last_checkpoint;
+    size_t rejected; /* steps taken back before this one */
 } run_state;
 
 /* The band as frames: positions, energy, true forces, NEB bookkeeping. */
@@ -125,9 +126,11 @@ static int on_step(void *data, pesx_neb *b, const pesx_neb_status *st)
     run_state *s = data;
     int status;
     if (s->print_steps)
-        printf("%6zu %14.6f %12.5f %12.5f %12.5f %4zu%s\n", st->step,
+        printf("%6zu %14.6f %12.5f %12.5f %12.5f %4zu%s%s\n", st->step,
                st->e_max - pesx_neb_energy(b, 0), st->fmax, st->ci_fmax, st->ci_fnorm, st->ci,
-               st->climbing ? " climbing" : "");
+               st->climbing ? " climbing" : "",
+               st->rejected > s->rejected ? " (step taken back)" : "");
+    s->rejected = st->rejected;
     if (s->traj_open) {
         pesx_frame *fr;
         size_t n;

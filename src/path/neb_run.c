@@ -1,7 +1,18 @@
 /* Optimising a band: the moving images are one vector for the opt
  * module's ask/tell minimizers (global L-BFGS or FIRE on the whole band,
  * Sheppard, Terrell & Henkelman, JCP 128, 134106 (2008)); the climbing
- * image is switched on by the driver, which then resets the history. */
+ * image is switched on by the driver, which then resets the history.
+ *
+ * The driver keeps the last accepted band.  A step after which an image's
+ * energy or force is not finite, or the band's NEB force norm has grown by
+ * more than params.reject_rise times while the band fmax is above
+ * params.reject_fmax, is taken back (its force calls count): the band
+ * returns to the accepted one, the minimizer forgets its history and the
+ * next steps are limited to half the rejected one's largest atom move (the
+ * limit grows back by 1.5 per accepted step up to max_step).  Without this
+ * an L-BFGS band can run away on a steep or rough surface (Mueller-Brown
+ * with 0.5 steps to 1e44, a neural network off its data to forces of
+ * 1e5 eV/A). */
 #include <config.h>
 #include <pesx/path.h>
 
@@ -27,6 +38,95 @@ static int converged(const pesx_neb *b)
     return 1;
 }
 
+/* The accepted band: what an evaluation of the moving images changes. */
+typedef struct {
+    double *x, *e, *f, *member_e, *e_std;
+    size_t *n_extrap;
+    double fnorm;
+} band_copy;
+
+static void copy_release(band_copy *c)
+{
+    free(c->x);
+    free(c->e);
+    free(c->f);
+    free(c->member_e);
+    free(c->e_std);
+    free(c->n_extrap);
+}
+
+static int copy_init(band_copy *c, const pesx_neb *b)
+{
+    size_t N = b->n_img, nm = b->n_members ? b->n_members : 1;
+    memset(c, 0, sizeof *c);
+    c->x = malloc(N * b->dim * sizeof *c->x);
+    c->f = malloc(N * b->dim * sizeof *c->f);
+    c->e = malloc(N * sizeof *c->e);
+    c->member_e = malloc(N * nm * sizeof *c->member_e);
+    c->e_std = malloc(N * sizeof *c->e_std);
+    c->n_extrap = malloc(N * sizeof *c->n_extrap);
+    if (!c->x || !c->f || !c->e || !c->member_e || !c->e_std || !c->n_extrap) {
+        copy_release(c);
+        return pesx_error_set(PESX_ENOMEM, NULL, 0, "neb: out of memory");
+    }
+    return PESX_OK;
+}
+
+/* 2-norm of the NEB force over the moving images. */
+static double band_fnorm(const pesx_neb *b)
+{
+    double s = 0.0;
+    for (size_t k = b->dim; k < (b->n_img - 1) * b->dim; k++)
+        s += b->fneb[k] * b->fneb[k];
+    return sqrt(s);
+}
+
+static void copy_save(band_copy *c, const pesx_neb *b)
+{
+    size_t N = b->n_img, nm = b->n_members ? b->n_members : 1;
+    memcpy(c->x, b->x, N * b->dim * sizeof *c->x);
+    memcpy(c->f, b->f, N * b->dim * sizeof *c->f);
+    memcpy(c->e, b->e, N * sizeof *c->e);
+    memcpy(c->member_e, b->member_e, N * nm * sizeof *c->member_e);
+    memcpy(c->e_std, b->e_std, N * sizeof *c->e_std);
+    memcpy(c->n_extrap, b->n_extrap, N * sizeof *c->n_extrap);
+    c->fnorm = band_fnorm(b);
+}
+
+static void copy_restore(const band_copy *c, pesx_neb *b)
+{
+    size_t N = b->n_img, nm = b->n_members ? b->n_members : 1;
+    memcpy(b->x, c->x, N * b->dim * sizeof *c->x);
+    memcpy(b->f, c->f, N * b->dim * sizeof *c->f);
+    memcpy(b->e, c->e, N * sizeof *c->e);
+    memcpy(b->member_e, c->member_e, N * nm * sizeof *c->member_e);
+    memcpy(b->e_std, c->e_std, N * sizeof *c->e_std);
+    memcpy(b->n_extrap, c->n_extrap, N * sizeof *c->n_extrap);
+    neb_project(b);
+}
+
+/* 1 when the step that led to the current band is to be taken back. */
+static int bad_step(const pesx_neb *b, const band_copy *c)
+{
+    double rise = b->p.reject_rise;
+    for (size_t i = 1; i + 1 < b->n_img; i++)
+        if (!isfinite(b->e[i]))
+            return 1;
+    for (size_t k = b->dim; k < (b->n_img - 1) * b->dim; k++)
+        if (!isfinite(b->f[k]) || !isfinite(b->fneb[k]))
+            return 1;
+    return rise > 0.0 && band_fnorm(b) > rise * c->fnorm && b->fmax > b->p.reject_fmax;
+}
+
+/* Largest move of one atom in dx (n_moving * dim). */
+static double largest_move(const double *dx, size_t nv)
+{
+    double worst = 0.0;
+    for (size_t k = 0; k + 2 < nv; k += 3)
+        worst = fmax(worst, dx[k] * dx[k] + dx[k + 1] * dx[k + 1] + dx[k + 2] * dx[k + 2]);
+    return sqrt(worst);
+}
+
 int pesx_neb_run(pesx_neb *b, pesx_neb_callback cb, void *cb_data)
 {
     size_t nv = (b->n_img - 2) * b->dim;
@@ -34,14 +134,20 @@ int pesx_neb_run(pesx_neb *b, pesx_neb_callback cb, void *cb_data)
     double *g = malloc(nv * sizeof *g);
     double *dx = malloc(nv * sizeof *dx);
     unsigned char *frozen = malloc(nv);
+    double max_step = b->p.mp.max_step, limit = max_step;
     pesx_minimizer *m = NULL;
     pesx_neb_status st;
-    int status;
+    band_copy keep;
+    int status, have_keep = 0, rejected = 0;
 
+    memset(&keep, 0, sizeof keep);
     if (!g || !dx || !frozen) {
         status = pesx_error_set(PESX_ENOMEM, NULL, 0, "neb: out of memory");
         goto done;
     }
+    if ((status = copy_init(&keep, b)))
+        goto done;
+    have_keep = 1;
     for (size_t i = 0; i + 2 < b->n_img; i++)
         memcpy(frozen + i * b->dim, b->frozen, b->dim);
     m = pesx_minimizer_alloc(b->p.minimizer, nv, &b->p.mp);
@@ -59,6 +165,8 @@ int pesx_neb_run(pesx_neb *b, pesx_neb_callback cb, void *cb_data)
             neb_project(b);
             pesx_minimizer_reset(m);
         }
+        if (!rejected)
+            copy_save(&keep, b);
         b->converged = converged(b);
         pesx_neb_get_status(b, &st);
         if (cb && (status = cb(cb_data, b, &st)))
@@ -80,13 +188,31 @@ int pesx_neb_run(pesx_neb *b, pesx_neb_callback cb, void *cb_data)
             esum += b->e[i];
         if ((status = pesx_minimizer_step(m, x, g, esum, frozen, 3, dx)))
             goto done;
+        if (max_step > 0.0 && limit < max_step) {
+            double worst = largest_move(dx, nv);
+            if (worst > limit)
+                for (size_t k = 0; k < nv; k++)
+                    dx[k] *= limit / worst;
+        }
         for (size_t k = 0; k < nv; k++)
             x[k] += dx[k];
         b->step++;
         if ((status = pesx_neb_eval(b)))
             goto done;
+        rejected = bad_step(b, &keep);
+        if (rejected) {
+            b->rejected++;
+            if (max_step > 0.0)
+                limit = 0.5 * largest_move(dx, nv);
+            copy_restore(&keep, b);
+            pesx_minimizer_reset(m);
+        } else if (max_step > 0.0) {
+            limit = fmin(max_step, 1.5 * limit);
+        }
     }
 done:
+    if (have_keep)
+        copy_release(&keep);
     pesx_minimizer_free(m);
     free(g);
     free(dx);

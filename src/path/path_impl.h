@@ -24,6 +24,7 @@ struct pesx_neb {
     double *kspring;           /* n_img - 1 spring constants                */
     unsigned char *frozen;     /* dim flags (one image)                     */
     int endpoints_done, evaluated;
+    int rigid;                 /* remove rigid-body motion from NEB forces  */
     /* committee and extrapolation, per image */
     size_t n_members;
     double *member_e;          /* n_img * n_members                         */
@@ -33,7 +34,7 @@ struct pesx_neb {
     unsigned char *extrap_flags;
     pesx_potential_result res; /* scratch pointing into the arrays above    */
     /* status */
-    size_t step, calls, band_calls, image_calls;
+    size_t step, calls, band_calls, image_calls, rejected;
     int climbing;
     size_t ci;
     double fmax, ci_fmax, ci_fnorm, e_max;

@@ -122,6 +122,23 @@ fi
 expect 0 'converged' "resume after SIGINT" -- "$PESX" neb --resume int.xyz -p lj -o k.xyz \
     --saddle l.xyz -q
 
+# A free molecule under a neural-network committee (examples/ch3nc): the
+# default L-BFGS band used to turn its images along the flat rigid-body
+# directions and run into the network's holes (forces of 1e5 eV/A, no
+# convergence in 1000 steps); now it converges to FIRE's saddle (2.7703 eV,
+# examples/ch3nc/README), also with 5 images climbing from the start.
+ex=${abs_top_srcdir:?}/examples/ch3nc
+for v in "" "-n 5 --climb on"; do
+    expect 0 '^converged: barrier' "ch3nc, default L-BFGS $v" -- "$PESX" neb \
+        "$ex/reactant.xyz" "$ex/product.xyz" -p "$abs_top_srcdir/potentials/ch3nc.xml" \
+        --guess "$ex/guess.xyz" $v --report ch3nc.xml -o ch3nc.xyz --saddle ch3nc-s.xyz \
+        --checkpoint-every 0 -q
+    checks=$((checks + 1))
+    near "$(attr ch3nc.xml barrier forward)" 2.7703 0.002 && ! grep -q 'outside' "$work/out" &&
+        pass "ch3nc $v: barrier $(attr ch3nc.xml barrier forward) eV, no image off the data" ||
+        fail "ch3nc $v: barrier $(attr ch3nc.xml barrier forward) eV"
+done
+
 # endpoints that do not match
 head -n 18 "$p" | sed '1s/17/16/' >short.xyz
 expect 2 'short.xyz:1: atom count differs: 16 atoms here, 17 in' "atom count" -- \
