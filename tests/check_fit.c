@@ -10,6 +10,7 @@
 #include <pesx/fit.h>
 #include <pesx/potential.h>
 #include "testutil.h"
+#include "fit/fit_impl.h"
 
 /* A random structure of N atoms (element ZA or ZB) in a box of side L,
  * atoms at least 0.9 apart; periodic when PBC. */
@@ -228,6 +229,54 @@ END_TEST
 START_TEST(test_gradient_energy_only) { gradient_check("logistic", 0); }
 END_TEST
 
+/* The Kalman filter's Jacobian rows (energy per atom, one force component)
+ * against central differences of the predictions, for every weight. */
+START_TEST(test_jacobian)
+{
+    fixture F;
+    double *w, *h, *wp, maxerr = 0, maxh = 0;
+    size_t nw, k = 3, n = 0;
+    fixture_init(&F, 5, 1, "softplus");
+    nw = F.m.n_weights;
+    w = malloc(nw * sizeof *w);
+    h = malloc(nw * sizeof *h);
+    wp = malloc(nw * sizeof *wp);
+    pesx_fit_model_get_weights(&F.m, 0, w);
+    n = F.ds.atoms[k]->n;
+    for (size_t comp = 0; comp <= 3 * n; comp++) {
+        size_t cc = comp == 3 * n ? (size_t)-1 : comp; /* the energy last */
+        double y, yref, f[3 * 8];
+        ck_assert_int_eq(pesx_fit_jacobian(&F.m, 0, F.s, k, cc, &y, &yref, h), PESX_OK);
+        ck_assert_int_eq(pesx_fit_predict(&F.m, 0, F.s, k, &yref, f), PESX_OK);
+        ck_assert_rel(y, cc == (size_t)-1 ? yref / (double)n : f[cc], 1e-12);
+        for (size_t j = 0; j < nw; j++) {
+            double ep, em, fp[3 * 8], fm[3 * 8], d = 1e-5, fd;
+            memcpy(wp, w, nw * sizeof *w);
+            wp[j] = w[j] + d;
+            pesx_fit_model_put_weights(&F.m, 0, wp);
+            ck_assert_int_eq(pesx_fit_predict(&F.m, 0, F.s, k, &ep, fp), PESX_OK);
+            wp[j] = w[j] - d;
+            pesx_fit_model_put_weights(&F.m, 0, wp);
+            ck_assert_int_eq(pesx_fit_predict(&F.m, 0, F.s, k, &em, fm), PESX_OK);
+            pesx_fit_model_put_weights(&F.m, 0, w);
+            fd = cc == (size_t)-1 ? (ep - em) / (2 * d * (double)n) : (fp[cc] - fm[cc]) / (2 * d);
+            if (fabs(fd - h[j]) > maxerr)
+                maxerr = fabs(fd - h[j]);
+            if (fabs(h[j]) > maxh)
+                maxh = fabs(h[j]);
+        }
+    }
+    ck_assert_msg(maxerr < 1e-7 * (maxh > 1 ? maxh : 1), "max |H - fd| = %g (max %g)", maxerr,
+                  maxh);
+    ck_assert(maxh > 1e-3);
+    ck_assert_int_eq(pesx_fit_jacobian(&F.m, 0, F.s, k, 3 * n, wp, wp, h), PESX_EINVAL);
+    free(w);
+    free(h);
+    free(wp);
+    fixture_release(&F);
+}
+END_TEST
+
 /* Reference energies: E = sum_Z N_Z e_Z exactly is recovered. */
 START_TEST(test_ref_energies)
 {
@@ -344,6 +393,8 @@ START_TEST(test_train_adam) { training(PESX_FIT_ADAM); }
 END_TEST
 START_TEST(test_train_lbfgs) { training(PESX_FIT_LBFGS); }
 END_TEST
+START_TEST(test_train_ekf) { training(PESX_FIT_EKF); }
+END_TEST
 
 /* Resume: a run stopped after epoch STOP_AT with its state saved to a file
  * and continued from the loaded state ends with exactly the weights, epoch
@@ -418,7 +469,7 @@ static void resume_check(int optimizer, size_t patience, size_t stop_at, double 
     for (size_t j = 0; j < nw; j++)
         wb[j] = 0.1 * (double)j;
     pesx_fit_model_put_weights(&F.m, 1, wb);
-    ck_assert_int_eq(pesx_fit_state_load(&rs, path), PESX_OK);
+    ck_assert_msg(pesx_fit_state_load(&rs, path) == PESX_OK, "%s", pesx_error_last()->msg);
     o.on_epoch = NULL;
     o.resume = &rs;
     ck_assert_int_eq(pesx_fit_train(&F.m, 1, F.s, tr, 14, va, 4, &o, &done_b, &best_b), PESX_OK);
@@ -447,6 +498,8 @@ START_TEST(test_resume_polish) { resume_check(PESX_FIT_ADAM, 0, 11, 0.01); }
 END_TEST
 START_TEST(test_resume_lbfgs) { resume_check(PESX_FIT_LBFGS, 0, 5, 0.01); }
 END_TEST
+START_TEST(test_resume_ekf) { resume_check(PESX_FIT_EKF, 0, 5, 0.01); }
+END_TEST
 START_TEST(test_resume_patience) { resume_check(PESX_FIT_ADAM, 2, 3, 0.1); }
 END_TEST
 
@@ -458,7 +511,7 @@ START_TEST(test_state_file_errors)
     FILE *fp;
     char *text;
     size_t len;
-    ck_assert_int_eq(pesx_fit_state_init(&st, 5, 3, 2), PESX_OK);
+    ck_assert_int_eq(pesx_fit_state_init(&st, 5, 3, 2, 0), PESX_OK);
     for (size_t j = 0; j < 5; j++) {
         st.w[j] = 1.0 / 3.0 + (double)j;
         st.best_w[j] = -0.1 * (double)j;
@@ -527,6 +580,7 @@ START_TEST(test_split)
     ck_assert_int_eq(pesx_fit_split(2, 0.3, 0.3, 1, &a, &nt, &nv, &ne), PESX_EINVAL);
     ck_assert_int_eq(pesx_fit_optimizer_lookup("ADAM"), PESX_FIT_ADAM);
     ck_assert_int_eq(pesx_fit_optimizer_lookup("lbfgs"), PESX_FIT_LBFGS);
+    ck_assert_int_eq(pesx_fit_optimizer_lookup("ekf"), PESX_FIT_EKF);
     ck_assert_int_eq(pesx_fit_optimizer_lookup("sgd"), -1);
 }
 END_TEST
@@ -570,9 +624,11 @@ int main(void)
     tcase_add_test(tc, test_gradient_tanh_forces);
     tcase_add_test(tc, test_gradient_softplus_forces);
     tcase_add_test(tc, test_gradient_energy_only);
+    tcase_add_test(tc, test_jacobian);
     tcase_add_test(tc, test_ref_energies);
     tcase_add_test(tc, test_train_adam);
     tcase_add_test(tc, test_train_lbfgs);
+    tcase_add_test(tc, test_train_ekf);
     tcase_add_test(tc, test_split);
     suite_add_tcase(s, tc);
     tc = tcase_create("resume");
@@ -581,6 +637,7 @@ int main(void)
     tcase_add_test(tc, test_resume_adam);
     tcase_add_test(tc, test_resume_polish);
     tcase_add_test(tc, test_resume_lbfgs);
+    tcase_add_test(tc, test_resume_ekf);
     tcase_add_test(tc, test_resume_patience);
     tcase_add_test(tc, test_state_file_errors);
     tcase_add_test(tc, test_unknown_element);

@@ -147,9 +147,9 @@ void pesx_fit_set_reference(const pesx_fit_set *s, size_t k, size_t *n_atoms, do
 
 /* ---- training --------------------------------------------------------------------- */
 
-enum { PESX_FIT_ADAM = 0, PESX_FIT_LBFGS = 1 };
+enum { PESX_FIT_ADAM = 0, PESX_FIT_LBFGS = 1, PESX_FIT_EKF = 2 };
 
-/* "adam", "lbfgs"; -1 when unknown. */
+/* "adam", "lbfgs", "ekf"; -1 when unknown. */
 int pesx_fit_optimizer_lookup(const char *name);
 const char *pesx_fit_optimizer_name(int opt);
 
@@ -164,7 +164,7 @@ typedef struct {
     /* the options it was made with (a resume must use the same) */
     int optimizer;
     size_t epochs, batch, polish, patience;
-    double lr, lr_final, force_weight, l2, polish_force_weight;
+    double lr, lr_final, force_weight, l2, polish_force_weight, kf_force_ratio;
     unsigned long long seed;
     /* progress */
     int stage;                   /* 0: the optimizer, 1: the L-BFGS polish   */
@@ -183,11 +183,16 @@ typedef struct {
     /* L-BFGS (main optimizer or polish) */
     double *lb_s, *lb_y, *lb_rho; /* lbfgs_m pairs, ring buffer             */
     size_t lb_hist, lb_head;
+    /* extended Kalman filter: the error covariance P, one dense block per
+     * element (kf_n numbers in all), process noise q, learning rate eta */
+    size_t kf_n;
+    double *kf_p, kf_q, kf_eta;
 } pesx_fit_state;
 
-/* Allocate for N_WEIGHTS weights, N_TRAIN training structures and LBFGS_M
- * pairs (zeroed). */
-int pesx_fit_state_init(pesx_fit_state *st, size_t n_weights, size_t n_train, size_t lbfgs_m);
+/* Allocate for N_WEIGHTS weights, N_TRAIN training structures, LBFGS_M
+ * pairs and KF_N Kalman covariance numbers (0 without the filter), zeroed. */
+int pesx_fit_state_init(pesx_fit_state *st, size_t n_weights, size_t n_train, size_t lbfgs_m,
+                        size_t kf_n);
 void pesx_fit_state_release(pesx_fit_state *st);
 /* Save to PATH atomically (text, every number exact); load one saved file
  * into an uninitialised ST (errors name the file and line). */
@@ -219,6 +224,9 @@ typedef struct {
                                     iterations from the best weights (0)     */
     double polish_force_weight;  /* force weight of the polish's loss and
                                     score (< 0: loss.force_weight)           */
+    double kf_force_ratio;       /* EKF: force-component updates per energy
+                                    update (each training energy is one
+                                    update per epoch)                        */
     unsigned long long seed;
     pesx_fit_loss_params loss;
     /* continue from this saved state (NULL: start afresh from the member's

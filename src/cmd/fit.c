@@ -19,7 +19,7 @@ static const char usage[] =
     "       [--sf FILE] [--rc R] [--hidden N,N] [--activation NAME]\n"
     "       [--optimizer NAME] [--epochs N] [--batch N] [--lr X] [--lr-final X]\n"
     "       [--polish N] [--polish-force-weight B] [--patience N] [--force-weight B]\n"
-    "       [--l2 L] [--committee M]\n"
+    "       [--l2 L] [--ekf-force-ratio R] [--committee M]\n"
     "       [--seed S] [--curve FILE] [--parity FILE] [--plot DIR] [--checkpoint-every N]\n"
     "       [--resume] [-q] [-v]\n"
     "\n"
@@ -33,7 +33,7 @@ static const char usage[] =
     "      --rc R            cutoff radius of generated functions, Angstrom (6)\n"
     "      --hidden N,N      hidden layer sizes (15,15)\n"
     "      --activation NAME hidden-layer activation (softplus)\n"
-    "      --optimizer NAME  adam or lbfgs (adam)\n"
+    "      --optimizer NAME  adam, lbfgs or ekf (adam)\n"
     "      --epochs N        maximum epochs per member (100)\n"
     "      --batch N         Adam mini-batch, structures (8)\n"
     "      --lr X            Adam learning rate (0.003)\n"
@@ -45,6 +45,7 @@ static const char usage[] =
     "                        error; 0 = never (0)\n"
     "      --force-weight B  weight of the force term in the loss (1)\n"
     "      --l2 L            L2 penalty on the weights (0)\n"
+    "      --ekf-force-ratio R  EKF: force-component updates per energy update (1)\n"
     "      --committee M     committee members (1)\n"
     "      --seed S          random seed of splits and weights (1)\n"
     "      --curve FILE      learning curve TSV (fit-curve.tsv)\n"
@@ -330,6 +331,7 @@ static int parse_args(int argc, char **argv, options *op)
         {"resume", no_argument, NULL, 22},
         {"polish", required_argument, NULL, 23},
         {"polish-force-weight", required_argument, NULL, 24},
+        {"ekf-force-ratio", required_argument, NULL, 25},
         CMD_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0}};
     int c;
@@ -380,7 +382,7 @@ static int parse_args(int argc, char **argv, options *op)
             break;
         case 8:
             if ((op->o.optimizer = pesx_fit_optimizer_lookup(optarg)) < 0)
-                return cmd_usage_error("--optimizer '%s': expected adam or lbfgs", optarg);
+                return cmd_usage_error("--optimizer '%s': expected adam, lbfgs or ekf", optarg);
             break;
         case 9:
             if (cmd_parse_count("--epochs", optarg, 0, 1000000, &v))
@@ -452,6 +454,13 @@ static int parse_args(int argc, char **argv, options *op)
             if (x < 0)
                 return cmd_usage_error("--polish-force-weight must be >= 0");
             op->o.polish_force_weight = x;
+            break;
+        case 25:
+            if (cmd_parse_double("--ekf-force-ratio", optarg, &x))
+                return CMD_BAD_INPUT;
+            if (!(x >= 0 && x <= 1000))
+                return cmd_usage_error("--ekf-force-ratio must be in [0, 1000]");
+            op->o.kf_force_ratio = x;
             break;
         case 'q': cmd_quiet(); op->quiet = 1; break;
         case 'v': cmd_verbose(); break;
@@ -632,7 +641,7 @@ int cmd_fit(int argc, char **argv)
         rc = cmd_fail(pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory"));
         goto out;
     }
-    R.total_epochs = (op.o.epochs + (op.o.optimizer == PESX_FIT_ADAM ? op.o.polish : 0)) *
+    R.total_epochs = (op.o.epochs + (op.o.optimizer != PESX_FIT_LBFGS ? op.o.polish : 0)) *
                      op.committee;
     pesx_progress_start(&R.bar, "fit", R.total_epochs);
     {

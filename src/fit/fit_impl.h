@@ -45,4 +45,12 @@ struct pesx_fit_set {
 
 void pesx_fit_set_free_scratch(pesx_fit_set *s);
 
+/* One quantity of structure K predicted by member MEMBER and its gradient
+ * with respect to the member's weights (the Kalman filter's Jacobian row):
+ * COMP == (size_t)-1 the energy per atom (eV/atom), else force component
+ * COMP (eV/Angstrom).  *Y predicted, *YREF reference, H (n_weights)
+ * d*Y/dw.  Uses thread 0's scratch (call from one thread). */
+int pesx_fit_jacobian(pesx_fit_model *m, size_t member, pesx_fit_set *s, size_t k, size_t comp,
+                      double *y, double *yref, double *h);
+
 #endif

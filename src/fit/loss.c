@@ -84,9 +84,26 @@ static void errors_add(pesx_fit_errors *a, const pesx_fit_errors *b)
 }
 
 /* Energy (and forces, residual, gradient) of one structure for member q. */
+/* JAC selects what the gradient is of: JAC_LOSS the loss terms (above);
+ * JAC_ENERGY the energy per atom E/N; JAC_FORCE + c force component c. */
+#define JAC_LOSS ((size_t)-1)
+#define JAC_ENERGY ((size_t)-2)
+
+static int one_jac(const pesx_fit_model *m, size_t q, const pesx_fit_set *s, size_t k,
+                   double ce, double cv, int want_grad, int use_forces, size_t jac,
+                   pesx_fit_thread *h, double *e_out, double *f_out);
+
 static int one(const pesx_fit_model *m, size_t q, const pesx_fit_set *s, size_t k,
                const pesx_fit_loss_params *p, double ce, double cv, int want_grad,
                int use_forces, pesx_fit_thread *h, double *e_out, double *f_out)
+{
+    (void)p;
+    return one_jac(m, q, s, k, ce, cv, want_grad, use_forces, JAC_LOSS, h, e_out, f_out);
+}
+
+static int one_jac(const pesx_fit_model *m, size_t q, const pesx_fit_set *s, size_t k,
+                   double ce, double cv, int want_grad, int use_forces, size_t jac,
+                   pesx_fit_thread *h, double *e_out, double *f_out)
 {
     const pesx_fit_struct *t = &s->st[k];
     const size_t ne = s->n_elem, n = t->n;
@@ -162,11 +179,19 @@ static int one(const pesx_fit_model *m, size_t q, const pesx_fit_set *s, size_t 
         if (f_out)
             memcpy(f_out, F, 3 * n * sizeof *F);
     }
-    (void)p;
     if (!want_grad)
         return PESX_OK;
     {
         double cc = ce * t->weight * 2.0 * dE / ((double)n * (double)n) * inv_c;
+        if (jac == JAC_ENERGY)
+            cc = inv_c / (double)n;
+        else if (jac != JAC_LOSS) {
+            /* d F_jac / dw: unit residual, the force term's sign convention */
+            cc = 0.0;
+            cv = -1.0;
+            memset(h->res, 0, 3 * n * sizeof *h->res);
+            h->res[jac] = 1.0;
+        }
         for (size_t r = 0; r < n; r++)
             h->c[r] = cc;
     }
@@ -327,5 +352,34 @@ int pesx_fit_predict(pesx_fit_model *m, size_t member, pesx_fit_set *s, size_t k
             for (size_t c = 0; c < n3; c++)
                 forces[c] += h->fhat[c] / (double)(q1 - q0);
     }
+    return PESX_OK;
+}
+
+int pesx_fit_jacobian(pesx_fit_model *m, size_t member, pesx_fit_set *s, size_t k, size_t comp,
+                      double *y, double *yref, double *h_out)
+{
+    pesx_fit_thread *h;
+    const pesx_fit_struct *t;
+    double E;
+    int st, forces = comp != (size_t)-1;
+    if (k >= s->n || member >= m->n_members || (forces && comp >= 3 * s->st[k].n))
+        return pesx_error_set(PESX_EINVAL, NULL, 0, "no such structure, component or member");
+    if ((st = reserve(s, m)))
+        return st;
+    t = &s->st[k];
+    h = &s->th[0];
+    memset(&h->err, 0, sizeof h->err);
+    memset(h->grad, 0, m->n_weights * sizeof *h->grad);
+    if ((st = one_jac(m, member, s, k, 0.0, 0.0, 1, forces, forces ? comp : JAC_ENERGY, h, &E,
+                      NULL)))
+        return st;
+    if (forces) {
+        *y = h->fhat[comp];
+        *yref = t->force[comp];
+    } else {
+        *y = E / (double)t->n;
+        *yref = t->energy / (double)t->n;
+    }
+    memcpy(h_out, h->grad, m->n_weights * sizeof *h_out);
     return PESX_OK;
 }

@@ -28,13 +28,14 @@ int pesx_fit_state_save(const pesx_fit_state *st, const char *path)
         return rc;
     fp = af.fp;
     fprintf(fp, "%s\n", MAGIC);
-    fprintf(fp, "member %zu\nn_weights %zu\nn_train %zu\nlbfgs_m %zu\n", st->member,
-            st->n_weights, st->n_train, st->lbfgs_m);
+    fprintf(fp, "member %zu\nn_weights %zu\nn_train %zu\nlbfgs_m %zu\nkf_n %zu\n", st->member,
+            st->n_weights, st->n_train, st->lbfgs_m, st->kf_n);
     fprintf(fp, "optimizer %d\nepochs %zu\nbatch %zu\npolish %zu\npatience %zu\n", st->optimizer,
             st->epochs, st->batch, st->polish, st->patience);
     fprintf(fp, "lr %.17g\nlr_final %.17g\nforce_weight %.17g\nl2 %.17g\n", st->lr,
             st->lr_final, st->force_weight, st->l2);
-    fprintf(fp, "polish_force_weight %.17g\nseed %llu\n", st->polish_force_weight, st->seed);
+    fprintf(fp, "polish_force_weight %.17g\nkf_force_ratio %.17g\nseed %llu\n",
+            st->polish_force_weight, st->kf_force_ratio, st->seed);
     fprintf(fp, "stage %d\nepoch %zu\nstage_epoch %zu\nseconds %.17g\n", st->stage, st->epoch,
             st->stage_epoch, st->seconds);
     fprintf(fp, "best_score %.17g\nbest_epoch %zu\nsince_best %zu\n", st->best_score,
@@ -43,6 +44,7 @@ int pesx_fit_state_save(const pesx_fit_state *st, const char *path)
     fprintf(fp, "rng %llu %llu %llu %llu\n", st->rng.s[0], st->rng.s[1], st->rng.s[2],
             st->rng.s[3]);
     fprintf(fp, "lb_hist %zu\nlb_head %zu\n", st->lb_hist, st->lb_head);
+    fprintf(fp, "kf_q %.17g\nkf_eta %.17g\n", st->kf_q, st->kf_eta);
     put_doubles(fp, "w", st->w, st->n_weights);
     put_doubles(fp, "best_w", st->best_w, st->n_weights);
     put_doubles(fp, "adam_m", st->adam_m, st->n_weights);
@@ -50,6 +52,7 @@ int pesx_fit_state_save(const pesx_fit_state *st, const char *path)
     put_doubles(fp, "lb_s", st->lb_s, st->lb_hist ? st->lbfgs_m * st->n_weights : 0);
     put_doubles(fp, "lb_y", st->lb_y, st->lb_hist ? st->lbfgs_m * st->n_weights : 0);
     put_doubles(fp, "lb_rho", st->lb_rho, st->lb_hist ? st->lbfgs_m : 0);
+    put_doubles(fp, "kf_p", st->kf_p, st->kf_n);
     fprintf(fp, "order %zu", st->n_train);
     for (size_t i = 0; i < st->n_train; i++)
         fprintf(fp, "%s%zu", i % 12 ? " " : "\n", st->order[i]);
@@ -185,15 +188,18 @@ static int parse(reader *r, pesx_fit_state *st)
     r->p += sizeof MAGIC;
     r->line = 2;
     if ((rc = kv_size(r, "member", &h.member)) || (rc = kv_size(r, "n_weights", &h.n_weights)) ||
-        (rc = kv_size(r, "n_train", &h.n_train)) || (rc = kv_size(r, "lbfgs_m", &h.lbfgs_m)))
+        (rc = kv_size(r, "n_train", &h.n_train)) || (rc = kv_size(r, "lbfgs_m", &h.lbfgs_m)) ||
+        (rc = kv_size(r, "kf_n", &h.kf_n)))
         return rc;
+    if (h.kf_n > h.n_weights * h.n_weights)
+        return bad(r, "Kalman covariance larger than weights squared");
     if (h.n_weights == 0 || h.n_weights > 100000000 || h.n_train == 0 ||
         h.n_train > 1000000000 || h.lbfgs_m == 0 || h.lbfgs_m > 1000)
         return bad(r, "sizes out of range");
-    if ((rc = pesx_fit_state_init(st, h.n_weights, h.n_train, h.lbfgs_m)))
+    if ((rc = pesx_fit_state_init(st, h.n_weights, h.n_train, h.lbfgs_m, h.kf_n)))
         return rc;
     st->member = h.member;
-    if ((rc = kv_int(r, "optimizer", &st->optimizer, 1)) ||
+    if ((rc = kv_int(r, "optimizer", &st->optimizer, 2)) ||
         (rc = kv_size(r, "epochs", &st->epochs)) || (rc = kv_size(r, "batch", &st->batch)) ||
         (rc = kv_size(r, "polish", &st->polish)) ||
         (rc = kv_size(r, "patience", &st->patience)) || (rc = kv_double(r, "lr", &st->lr)) ||
@@ -201,6 +207,7 @@ static int parse(reader *r, pesx_fit_state *st)
         (rc = kv_double(r, "force_weight", &st->force_weight)) ||
         (rc = kv_double(r, "l2", &st->l2)) ||
         (rc = kv_double(r, "polish_force_weight", &st->polish_force_weight)) ||
+        (rc = kv_double(r, "kf_force_ratio", &st->kf_force_ratio)) ||
         (rc = key(r, "seed")) ||
         (rc = get_ull(r, &st->seed)) || (rc = kv_int(r, "stage", &st->stage, 1)) ||
         (rc = kv_size(r, "epoch", &st->epoch)) ||
@@ -219,6 +226,8 @@ static int parse(reader *r, pesx_fit_state *st)
         return rc;
     if (st->lb_hist > st->lbfgs_m || st->lb_head >= st->lbfgs_m)
         return bad(r, "L-BFGS history out of range");
+    if ((rc = kv_double(r, "kf_q", &st->kf_q)) || (rc = kv_double(r, "kf_eta", &st->kf_eta)))
+        return rc;
     {
         size_t nw = st->n_weights, nh = st->lb_hist ? st->lbfgs_m : 0;
         if ((rc = doubles(r, "w", st->w, nw, nw)) ||
@@ -227,7 +236,8 @@ static int parse(reader *r, pesx_fit_state *st)
             (rc = doubles(r, "adam_v", st->adam_v, nw, nw)) ||
             (rc = doubles(r, "lb_s", st->lb_s, nh * nw, nh * nw)) ||
             (rc = doubles(r, "lb_y", st->lb_y, nh * nw, nh * nw)) ||
-            (rc = doubles(r, "lb_rho", st->lb_rho, nh, nh)))
+            (rc = doubles(r, "lb_rho", st->lb_rho, nh, nh)) ||
+            (rc = doubles(r, "kf_p", st->kf_p, st->kf_n, st->kf_n)))
             return rc;
     }
     {

@@ -14,12 +14,17 @@ int pesx_fit_optimizer_lookup(const char *name)
         return PESX_FIT_ADAM;
     if (strcasecmp(name, "lbfgs") == 0 || strcasecmp(name, "l-bfgs") == 0)
         return PESX_FIT_LBFGS;
+    if (strcasecmp(name, "ekf") == 0 || strcasecmp(name, "kalman") == 0)
+        return PESX_FIT_EKF;
     return -1;
 }
 
 const char *pesx_fit_optimizer_name(int opt)
 {
-    return opt == PESX_FIT_ADAM ? "adam" : opt == PESX_FIT_LBFGS ? "lbfgs" : NULL;
+    return opt == PESX_FIT_ADAM    ? "adam"
+           : opt == PESX_FIT_LBFGS ? "lbfgs"
+           : opt == PESX_FIT_EKF   ? "ekf"
+                                   : NULL;
 }
 
 void pesx_fit_options_default(pesx_fit_options *o)
@@ -37,6 +42,7 @@ void pesx_fit_options_default(pesx_fit_options *o)
     o->loss.l2 = 0.0;
     o->loss.use_forces = 1;
     o->polish_force_weight = -1.0;
+    o->kf_force_ratio = 1.0;
 }
 
 double pesx_fit_score(const pesx_fit_errors *e, const pesx_fit_loss_params *p)
@@ -221,7 +227,6 @@ static double dot(const double *a, const double *b, size_t n)
 static int run_lbfgs(state *S, const size_t *train, size_t n_train, size_t iterations,
                      size_t epoch0)
 {
-    const pesx_fit_options *o = S->o;
     pesx_fit_state *st = S->st;
     const size_t nw = st->n_weights, M = st->lbfgs_m;
     double *w = st->w, *sv = st->lb_s, *yv = st->lb_y, *rho = st->lb_rho;
@@ -321,7 +326,176 @@ out:
     return rc;
 }
 
-int pesx_fit_state_init(pesx_fit_state *st, size_t n_weights, size_t n_train, size_t lbfgs_m)
+/* ---- extended Kalman filter (n2p2's standard filter, Blank & Brown 1994,
+ * Singraber et al. JCTC 2019), one covariance block per element ---------- */
+
+/* Numbers in the block-diagonal covariance (0 without the filter). */
+static size_t kf_size(const pesx_fit_model *m, const pesx_fit_options *o)
+{
+    size_t n = 0;
+    if (o->optimizer != PESX_FIT_EKF)
+        return 0;
+    for (size_t e = 0; e < m->n_elem; e++) {
+        size_t nb = (e + 1 < m->n_elem ? m->w_start[e + 1] : m->n_weights) - m->w_start[e];
+        n += nb * nb;
+    }
+    return n;
+}
+
+/* x = P h for one dense symmetric block of size n. */
+static double kf_matvec(const double *restrict P, const double *restrict h, double *restrict x,
+                        size_t n)
+{
+    double hx = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const double *restrict row = P + i * n;
+        double sum = 0.0;
+        for (size_t j = 0; j < n; j++)
+            sum += row[j] * h[j];
+        x[i] = sum;
+        hx += h[i] * sum;
+    }
+    return hx;
+}
+
+/* P <- P - x x^T / a + q I. */
+static void kf_rank1(double *restrict P, const double *restrict x, size_t n, double inv_a,
+                     double q)
+{
+    for (size_t i = 0; i < n; i++) {
+        double *restrict row = P + i * n;
+        double xi = x[i] * inv_a;
+        for (size_t j = 0; j < n; j++)
+            row[j] -= xi * x[j];
+        row[i] += q;
+    }
+}
+
+/* n2p2's standard-filter constants: P0 = I / epsilon, process noise q from
+ * q0 down by a decade per epoch to qmin, learning rate eta from eta0 up by a
+ * decade per epoch to eta_max. */
+#define KF_EPSILON 0.01
+#define KF_Q0 0.01
+#define KF_QMIN 1e-6
+#define KF_ETA0 0.01
+#define KF_ETAMAX 1.0
+#define KF_TAU 2.302
+
+static int run_ekf(state *S, const size_t *train, size_t n_train)
+{
+    const pesx_fit_options *o = S->o;
+    pesx_fit_state *st = S->st;
+    pesx_fit_model *m = S->m;
+    const size_t nw = st->n_weights, ne = m->n_elem;
+    const size_t n_force_up = (size_t)floor(o->kf_force_ratio * (double)n_train + 0.5);
+    const double n_up = (double)(n_train + n_force_up);
+    const double q_decay = exp(-KF_TAU / n_up), eta_grow = exp(KF_TAU / n_up);
+    double *w = st->w, *h = malloc(nw * sizeof *h), *x = malloc(nw * sizeof *x);
+    double s_e = 1.0 / m->conv_energy, s_f = 0.0;
+    size_t nfc = 0;
+    int rc = PESX_OK;
+    if (!h || !x) {
+        rc = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+        goto out;
+    }
+    /* residuals in units of the data's spread: energy per atom over its
+     * standard deviation, force components over their RMS (n2p2's
+     * normalisation), the latter times the force weight */
+    for (size_t i = 0; i < n_train; i++) {
+        size_t na;
+        double E;
+        const double *F;
+        pesx_fit_set_reference(S->s, train[i], &na, &E, &F);
+        for (size_t c = 0; c < 3 * na; c++)
+            s_f += F[c] * F[c];
+        nfc += 3 * na;
+    }
+    s_f = nfc ? sqrt(s_f / (double)nfc) : 1.0;
+    if (!(s_f > 0))
+        s_f = 1.0;
+    if (!(s_e > 0) || !isfinite(s_e))
+        s_e = 1.0;
+    if (st->stage_epoch == 0 && st->epoch == 0) {
+        pesx_fit_errors e0;
+        double l0;
+        size_t off = 0;
+        memset(st->kf_p, 0, st->kf_n * sizeof *st->kf_p);
+        for (size_t e = 0; e < ne; e++) {
+            size_t nb = (e + 1 < ne ? m->w_start[e + 1] : nw) - m->w_start[e];
+            for (size_t i = 0; i < nb; i++)
+                st->kf_p[off + i * nb + i] = 1.0 / KF_EPSILON;
+            off += nb * nb;
+        }
+        st->kf_q = KF_Q0;
+        st->kf_eta = KF_ETA0;
+        if ((rc = evaluate(S, train, n_train, w, &l0, &e0)))
+            goto out;
+        if (end_epoch(S, 0, 0, w, &e0, l0, &rc))
+            goto out;
+    } else if (patience_out(S))
+        goto out;
+    for (size_t ep = st->stage_epoch + 1; ep <= o->epochs; ep++) {
+        pesx_fit_errors e;
+        double l, acc = 0.0;
+        shuffle(st->order, n_train, &st->rng);
+        for (size_t i = 0; i < n_train; i++) {
+            /* one energy update, then the force updates due by now */
+            size_t n_f;
+            acc += o->kf_force_ratio;
+            n_f = (size_t)acc;
+            acc -= (double)n_f;
+            for (size_t u = 0; u <= n_f; u++) {
+                size_t k = st->order[i], comp = (size_t)-1, na;
+                double y, yref, xi, a, scale, E;
+                const double *F;
+                if (u > 0) { /* a random force component of a random structure */
+                    k = train[(size_t)(pesx_rng_uniform(&st->rng) * (double)n_train) % n_train];
+                    pesx_fit_set_reference(S->s, k, &na, &E, &F);
+                    comp = (size_t)(pesx_rng_uniform(&st->rng) * (double)(3 * na)) % (3 * na);
+                }
+                pesx_fit_model_put_weights(m, S->member, w);
+                if ((rc = pesx_fit_jacobian(m, S->member, S->s, k, comp, &y, &yref, h)))
+                    goto out;
+                scale = comp == (size_t)-1 ? 1.0 / s_e : o->loss.force_weight / s_f;
+                xi = scale * (yref - y);
+                a = 1.0 / st->kf_eta;
+                {
+                    size_t off = 0;
+                    for (size_t j = 0; j < nw; j++)
+                        h[j] *= scale;
+                    for (size_t b = 0; b < ne; b++) {
+                        size_t w0 = m->w_start[b],
+                               nb = (b + 1 < ne ? m->w_start[b + 1] : nw) - w0;
+                        a += kf_matvec(st->kf_p + off, h + w0, x + w0, nb);
+                        off += nb * nb;
+                    }
+                    off = 0;
+                    for (size_t b = 0; b < ne; b++) {
+                        size_t w0 = m->w_start[b],
+                               nb = (b + 1 < ne ? m->w_start[b + 1] : nw) - w0;
+                        kf_rank1(st->kf_p + off, x + w0, nb, 1.0 / a, st->kf_q);
+                        off += nb * nb;
+                    }
+                }
+                for (size_t j = 0; j < nw; j++)
+                    w[j] += x[j] * (xi / a);
+                st->kf_q = st->kf_q * q_decay > KF_QMIN ? st->kf_q * q_decay : KF_QMIN;
+                st->kf_eta = st->kf_eta * eta_grow < KF_ETAMAX ? st->kf_eta * eta_grow : KF_ETAMAX;
+            }
+        }
+        if ((rc = evaluate(S, train, n_train, w, &l, &e)))
+            goto out;
+        if (end_epoch(S, ep, ep, w, &e, l, &rc))
+            break;
+    }
+out:
+    free(h);
+    free(x);
+    return rc;
+}
+
+int pesx_fit_state_init(pesx_fit_state *st, size_t n_weights, size_t n_train, size_t lbfgs_m,
+                        size_t kf_n)
 {
     memset(st, 0, sizeof *st);
     st->n_weights = n_weights;
@@ -337,8 +511,10 @@ int pesx_fit_state_init(pesx_fit_state *st, size_t n_weights, size_t n_train, si
     st->lb_s = calloc(st->lbfgs_m * n_weights + 1, sizeof *st->lb_s);
     st->lb_y = calloc(st->lbfgs_m * n_weights + 1, sizeof *st->lb_y);
     st->lb_rho = calloc(st->lbfgs_m, sizeof *st->lb_rho);
+    st->kf_n = kf_n;
+    st->kf_p = calloc(kf_n + 1, sizeof *st->kf_p);
     if (!st->w || !st->best_w || !st->adam_m || !st->adam_v || !st->order || !st->lb_s ||
-        !st->lb_y || !st->lb_rho) {
+        !st->lb_y || !st->lb_rho || !st->kf_p) {
         pesx_fit_state_release(st);
         return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
     }
@@ -357,6 +533,7 @@ void pesx_fit_state_release(pesx_fit_state *st)
     free(st->lb_s);
     free(st->lb_y);
     free(st->lb_rho);
+    free(st->kf_p);
     memset(st, 0, sizeof *st);
 }
 
@@ -374,12 +551,14 @@ static int cmp_size(const void *a, const void *b)
 
 /* Is R a state this run can continue?  Same sizes, options and member, and
  * its mini-batch order a permutation of TRAIN. */
-static int check_resume(const pesx_fit_state *r, size_t member, const size_t *train,
-                        size_t n_train, size_t n_weights, const pesx_fit_options *o)
+static int check_resume(const pesx_fit_state *r, const pesx_fit_model *m, size_t member,
+                        const size_t *train, size_t n_train, size_t n_weights,
+                        const pesx_fit_options *o)
 {
     size_t *a, *b;
     int same;
-    if (r->member != member || r->n_weights != n_weights || r->n_train != n_train)
+    if (r->member != member || r->n_weights != n_weights || r->n_train != n_train ||
+        r->kf_n != kf_size(m, o))
         return pesx_error_set(PESX_EINVAL, NULL, 0,
                               "saved training state is of member %zu with %zu weights and %zu "
                               "training structures, not member %zu with %zu and %zu",
@@ -389,6 +568,7 @@ static int check_resume(const pesx_fit_state *r, size_t member, const size_t *tr
         r->lr_final != o->lr_final || r->force_weight != o->loss.force_weight ||
         r->l2 != o->loss.l2 || r->seed != o->seed ||
         r->polish_force_weight != polish_force_weight(o) ||
+        (o->optimizer == PESX_FIT_EKF && r->kf_force_ratio != o->kf_force_ratio) ||
         r->lbfgs_m != (o->lbfgs_m ? o->lbfgs_m : 10))
         return pesx_error_set(PESX_EINVAL, NULL, 0,
                               "saved training state was made with other options (optimizer %s, "
@@ -423,7 +603,10 @@ static void copy_state(pesx_fit_state *d, const pesx_fit_state *r)
     double *w = d->w, *bw = d->best_w, *am = d->adam_m, *av = d->adam_v, *ls = d->lb_s,
            *ly = d->lb_y, *lr = d->lb_rho;
     size_t *order = d->order;
+    double *kp = d->kf_p;
     *d = *r;
+    d->kf_p = kp;
+    memcpy(d->kf_p, r->kf_p, r->kf_n * sizeof *kp);
     d->w = w;
     d->best_w = bw;
     d->adam_m = am;
@@ -454,9 +637,9 @@ int pesx_fit_train(pesx_fit_model *m, size_t member, pesx_fit_set *s, const size
         return pesx_error_set(PESX_EINVAL, NULL, 0, "no training structures");
     if (member >= m->n_members)
         return pesx_error_set(PESX_EINVAL, NULL, 0, "no such committee member");
-    if (o->resume && (rc = check_resume(o->resume, member, train, n_train, m->n_weights, o)))
+    if (o->resume && (rc = check_resume(o->resume, m, member, train, n_train, m->n_weights, o)))
         return rc;
-    if ((rc = pesx_fit_state_init(&st, m->n_weights, n_train, M)))
+    if ((rc = pesx_fit_state_init(&st, m->n_weights, n_train, M, kf_size(m, o))))
         return rc;
     if (o->resume)
         copy_state(&st, o->resume);
@@ -472,6 +655,7 @@ int pesx_fit_train(pesx_fit_model *m, size_t member, pesx_fit_set *s, const size
         st.force_weight = o->loss.force_weight;
         st.l2 = o->loss.l2;
         st.polish_force_weight = polish_force_weight(o);
+        st.kf_force_ratio = o->kf_force_ratio;
         st.seed = o->seed;
         pesx_fit_model_get_weights(m, member, st.w);
         memcpy(st.best_w, st.w, m->n_weights * sizeof *st.w);
@@ -496,7 +680,8 @@ int pesx_fit_train(pesx_fit_model *m, size_t member, pesx_fit_set *s, const size
         rc = run_lbfgs(&S, train, n_train, o->epochs, 0);
     else {
         if (st.stage == 0)
-            rc = run_adam(&S, train, n_train);
+            rc = o->optimizer == PESX_FIT_EKF ? run_ekf(&S, train, n_train)
+                                              : run_adam(&S, train, n_train);
         else
             rc = PESX_OK;
         if (!rc && o->polish && !patience_out(&S) && !S.stopped) {

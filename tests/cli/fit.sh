@@ -113,7 +113,7 @@ cmp -s a.txt b.txt && pass "resumed learning curve = uninterrupted one" ||
 expect 2 'pesx fit: error: .*nosuch.xml' "missing data file" -- "$PESX" fit nosuch.xml -q
 printf '<dataset units="eV Angstrom">\n  <structure>\n    <atom element="Al" x="0" y="0"\n' >bad.xml
 expect 2 'bad.xml:[0-9]+' "malformed data file names file and line" -- "$PESX" fit bad.xml -q
-expect 2 'adam or lbfgs' "unknown optimizer" -- "$PESX" fit "$data" --optimizer sgd
+expect 2 'adam, lbfgs or ekf' "unknown optimizer" -- "$PESX" fit "$data" --optimizer sgd
 expect 2 'sum < 1' "fractions too large" -- "$PESX" fit "$data" --test-fraction 0.6 --val-fraction 0.5
 expect 2 'hidden' "bad --hidden" -- "$PESX" fit "$data" --hidden 4,x
 expect 2 'exclude' "--test with --test-fraction" -- "$PESX" fit "$data" --test "$data" --test-fraction 0.2
