@@ -1,5 +1,6 @@
 /* Check suite of the dimer, the finite-difference Hessian, the frequencies
- * and harmonic TST (src/path/dimer*.c, hessian.c, vib.c, htst.c). */
+ * and harmonic TST (src/path/dimer*.c, hessian.c, vib.c, htst.c).  The
+ * OptBench Pt heptamer tests, which need ../shared, are check_dimer_pt. */
 #include <math.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -316,56 +317,6 @@ START_TEST(test_lj7_saddle)
 }
 END_TEST
 
-/* ---- Morse Pt heptamer (OptBench) ------------------------------------------ */
-
-START_TEST(test_pt_heptamer_saddle)
-{
-    char path[4096];
-    ck_assert_ptr_nonnull(tu_shared_path(path, sizeof path, "ref/optbench/pt_heptamer/reactant.extxyz"));
-    pesx_frame fr, fp;
-    pesx_frame_init(&fr);
-    pesx_frame_init(&fp);
-    ck_assert_int_eq(pesx_xyz_read_frame(path, -1, &fr), PESX_OK);
-    tu_shared_path(path, sizeof path, "ref/optbench/pt_heptamer/product_04.extxyz");
-    ck_assert_int_eq(pesx_xyz_read_frame(path, -1, &fp), PESX_OK);
-    pesx_atoms *a = fr.atoms;
-    size_t n = 3 * a->n;
-    fixture f;
-    fixture_open(&f, "morse:pt", a);
-    double *mode = malloc(n * sizeof *mode), *x0 = malloc(n * sizeof *x0);
-    for (size_t k = 0; k < n; k++) {
-        mode[k] = fp.atoms->x[k] - a->x[k];
-        f.x[k] = a->x[k] + 0.5 * mode[k];
-        x0[k] = f.x[k];
-    }
-    pesx_dimer_params p;
-    pesx_dimer_params_default(&p);
-    pesx_dimer_params_auto(&p, a);
-    ck_assert(!p.remove_translation && !p.remove_rotation);
-    pesx_dimer_result res;
-    int st = pesx_dimer_search(&f.o, &p, f.x, mode, NULL, NULL, &res);
-    ck_assert_msg(st == PESX_OK, "%s", pesx_error_last()->msg);
-    ck_assert(res.fnorm < 1e-3);
-    /* fixed atoms never moved */
-    for (size_t i = 0; i < a->n; i++)
-        if (a->fixed[i])
-            for (int k = 0; k < 3; k++)
-                ck_assert(f.x[3 * i + k] == x0[3 * i + k] && mode[3 * i + k] == 0.0);
-    /* OptBench's saddle of reactant -> product_04: -1775.17161 eV (eOn) */
-    ck_assert_msg(fabs(res.energy - (-1775.17161)) < 2e-3, "saddle energy %.6f", res.energy);
-    pesx_vib v;
-    ck_assert_uint_eq(vib_at(&f, a, 0, &v), 1);
-    ck_assert_uint_eq(v.n, 525);
-    ck_assert(v.freq[0] < 0 && v.freq[1] > 0);
-    pesx_vib_release(&v);
-    free(mode);
-    free(x0);
-    fixture_close(&f);
-    pesx_frame_release(&fr);
-    pesx_frame_release(&fp);
-}
-END_TEST
-
 /* ---- frequencies of a harmonic system ---------------------------------- */
 
 /* A Morse diatomic at r0: omega = alpha sqrt(2 D / mu). */
@@ -436,10 +387,6 @@ static Suite *dimer_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("clusters");
     tcase_add_loop_test(tc, test_lj7_saddle, 0, 2);
-    if (tu_shared_dir())
-        tcase_add_test(tc, test_pt_heptamer_saddle);
-    else
-        fprintf(stderr, "check_dimer: $PESX_SHARED absent: the Pt heptamer test is skipped\n");
     tcase_set_timeout(tc, 300);
     suite_add_tcase(s, tc);
     tc = tcase_create("vib");

@@ -2,7 +2,7 @@
 # NEB and the barrier report (issue 5)
 src_libpesx_a_SOURCES += include/pesx/path.h include/pesx/path_report.h \
 	src/path/path_impl.h src/path/band.c src/path/interp.c src/path/idpp.c \
-	src/path/neb.c src/path/neb_run.c src/path/spline.c src/path/report.c \
+	src/path/neb.c src/path/neb_run.c src/path/neb_lbfgs.c src/path/spline.c src/path/report.c \
 	src/path/report_xml.c src/path/report_svg.c
 check_PROGRAMS += tests/check_path
 TESTS += tests/check_path
@@ -28,6 +28,12 @@ TESTS += tests/check_dimer
 tests_check_dimer_SOURCES = tests/check_dimer.c $(TESTUTIL)
 tests_check_dimer_CFLAGS = $(TEST_CFLAGS)
 tests_check_dimer_LDADD = $(TEST_LDADD)
+# the OptBench Pt heptamer tests: a program of their own, SKIP (77) without ../shared
+check_PROGRAMS += tests/check_dimer_pt
+TESTS += tests/check_dimer_pt
+tests_check_dimer_pt_SOURCES = tests/check_dimer_pt.c $(TESTUTIL)
+tests_check_dimer_pt_CFLAGS = $(TEST_CFLAGS)
+tests_check_dimer_pt_LDADD = $(TEST_LDADD)
 # the saddle and vib commands (layer 7 sources, listed here with their module's issue)
 pesx_SOURCES += src/cmd/saddle.c src/cmd/vib.c src/cmd/vib_common.c src/cmd/vib_common.h
 dist_man_MANS += man/pesx-saddle.1 man/pesx-vib.1
