@@ -33,19 +33,19 @@ static const char usage[] =
     "      --rc R            cutoff radius of generated functions, Angstrom (6)\n"
     "      --hidden N,N      hidden layer sizes (15,15)\n"
     "      --activation NAME hidden-layer activation (softplus)\n"
-    "      --optimizer NAME  adam, lbfgs or ekf (adam)\n"
-    "      --epochs N        maximum epochs per member (100)\n"
+    "      --optimizer NAME  adam, lbfgs or ekf (ekf)\n"
+    "      --epochs N        maximum epochs per member (ekf 20, adam and lbfgs 100)\n"
     "      --batch N         Adam mini-batch, structures (8)\n"
     "      --lr X            Adam learning rate (0.003)\n"
     "      --lr-final X      Adam rate at the last epoch, geometric decay (1e-4)\n"
-    "      --polish N        after Adam, N full-batch L-BFGS iterations from the\n"
-    "                        best weights (100)\n"
+    "      --polish N        after Adam or EKF, N full-batch L-BFGS iterations from\n"
+    "                        the best weights (adam 100, ekf 0)\n"
     "      --polish-force-weight B  force weight of the polish (--force-weight)\n"
     "      --patience N      stop after N epochs without a better validation\n"
     "                        error; 0 = never (0)\n"
     "      --force-weight B  weight of the force term in the loss (1)\n"
     "      --l2 L            L2 penalty on the weights (0)\n"
-    "      --ekf-force-ratio R  EKF: force-component updates per energy update (1)\n"
+    "      --ekf-force-ratio R  EKF: force-component updates per energy update (0.25)\n"
     "      --committee M     committee members (1)\n"
     "      --seed S          random seed of splits and weights (1)\n"
     "      --curve FILE      learning curve TSV (fit-curve.tsv)\n"
@@ -56,13 +56,17 @@ static const char usage[] =
     "  -q, --quiet           print nothing but errors\n"
     "  -v, --verbose         more messages on stderr\n";
 
+/* Defaults measured on auAl100 (pesx-fit(1) NOTES). */
+#define DEFAULT_OPTIMIZER PESX_FIT_EKF
+#define EKF_EPOCHS 20
+
 typedef struct {
     const char *data, *output, *test, *sf, *curve, *parity, *plot;
     double test_fraction, val_fraction, rc;
     size_t hidden[8], n_hidden;
     const char *activation;
     size_t committee, checkpoint_every;
-    int resume, quiet, test_fraction_given;
+    int resume, quiet, test_fraction_given, epochs_given, polish_given;
     pesx_fit_options o;
 } options;
 
@@ -350,7 +354,7 @@ static int parse_args(int argc, char **argv, options *op)
     op->curve = "fit-curve.tsv";
     op->parity = "fit-parity.tsv";
     pesx_fit_options_default(&op->o);
-    op->o.polish = 100;
+    op->o.optimizer = DEFAULT_OPTIMIZER;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
@@ -388,6 +392,7 @@ static int parse_args(int argc, char **argv, options *op)
             if (cmd_parse_count("--epochs", optarg, 0, 1000000, &v))
                 return CMD_BAD_INPUT;
             op->o.epochs = (size_t)v;
+            op->epochs_given = 1;
             break;
         case 10:
             if (cmd_parse_count("--batch", optarg, 1, 1000000000, &v))
@@ -447,6 +452,7 @@ static int parse_args(int argc, char **argv, options *op)
             if (cmd_parse_count("--polish", optarg, 0, 1000000, &v))
                 return CMD_BAD_INPUT;
             op->o.polish = (size_t)v;
+            op->polish_given = 1;
             break;
         case 24:
             if (cmd_parse_double("--polish-force-weight", optarg, &x))
@@ -472,6 +478,11 @@ static int parse_args(int argc, char **argv, options *op)
     if (optind != argc - 1)
         return cmd_usage_error(optind >= argc ? "no data file given" : "more than one data file");
     op->data = argv[optind];
+    /* the defaults that depend on the optimizer (see NOTES in pesx-fit(1)) */
+    if (!op->epochs_given)
+        op->o.epochs = op->o.optimizer == PESX_FIT_EKF ? EKF_EPOCHS : 100;
+    if (!op->polish_given)
+        op->o.polish = op->o.optimizer == PESX_FIT_ADAM ? 100 : 0;
     if (op->test && op->test_fraction_given && op->test_fraction > 0)
         return cmd_usage_error("--test and --test-fraction exclude each other");
     if (op->test)

@@ -42,7 +42,7 @@ void pesx_fit_options_default(pesx_fit_options *o)
     o->loss.l2 = 0.0;
     o->loss.use_forces = 1;
     o->polish_force_weight = -1.0;
-    o->kf_force_ratio = 1.0;
+    o->kf_force_ratio = 0.25;
 }
 
 double pesx_fit_score(const pesx_fit_errors *e, const pesx_fit_loss_params *p)
@@ -342,30 +342,37 @@ static size_t kf_size(const pesx_fit_model *m, const pesx_fit_options *o)
     return n;
 }
 
-/* x = P h for one dense symmetric block of size n. */
+/* x = P h for one symmetric block of size n of which only the lower
+ * triangle (row-major, j <= i) is kept up to date; returns h.x.  One pass
+ * over the triangle: row i gives x_i its j <= i part and every x_j (j < i)
+ * its P_ij h_i part. */
 static double kf_matvec(const double *restrict P, const double *restrict h, double *restrict x,
                         size_t n)
 {
     double hx = 0.0;
+    memset(x, 0, n * sizeof *x);
     for (size_t i = 0; i < n; i++) {
         const double *restrict row = P + i * n;
-        double sum = 0.0;
-        for (size_t j = 0; j < n; j++)
+        double sum = 0.0, hi = h[i];
+        for (size_t j = 0; j < i; j++) {
             sum += row[j] * h[j];
-        x[i] = sum;
-        hx += h[i] * sum;
+            x[j] += row[j] * hi;
+        }
+        x[i] += sum + row[i] * hi;
     }
+    for (size_t i = 0; i < n; i++)
+        hx += h[i] * x[i];
     return hx;
 }
 
-/* P <- P - x x^T / a + q I. */
+/* P <- P - x x^T / a + q I on the lower triangle. */
 static void kf_rank1(double *restrict P, const double *restrict x, size_t n, double inv_a,
                      double q)
 {
     for (size_t i = 0; i < n; i++) {
         double *restrict row = P + i * n;
         double xi = x[i] * inv_a;
-        for (size_t j = 0; j < n; j++)
+        for (size_t j = 0; j <= i; j++)
             row[j] -= xi * x[j];
         row[i] += q;
     }

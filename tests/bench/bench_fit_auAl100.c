@@ -5,8 +5,8 @@
  * and CPU time.
  *
  *   bench_fit_auAl100 [DATADIR] [key=value ...]
- *   keys: opt=adam|lbfgs epochs= lr= lr_final= batch= beta= l2= hidden=15
- *         act=softplus seed= val=0.1 rc=6
+ *   keys: opt=adam|lbfgs|ekf epochs= lr= lr_final= batch= beta= l2= hidden=15
+ *         act=softplus seed= val=0.1 rc=6 polish= patience= kf_ratio=
  * DATADIR defaults to $PESX_SHARED/data/auAl100. */
 #include <config.h>
 #include <math.h>
@@ -149,9 +149,11 @@ int main(int argc, char **argv)
             o.polish = (size_t)atol(v);
         else if (!strcmp(argv[i], "patience"))
             o.patience = (size_t)atol(v);
+        else if (!strcmp(argv[i], "kf_ratio"))
+            o.kf_force_ratio = atof(v);
     }
     if (o.optimizer < 0) {
-        fprintf(stderr, "opt=adam or opt=lbfgs\n");
+        fprintf(stderr, "opt=adam, opt=lbfgs or opt=ekf\n");
         return 2;
     }
     c0 = cpu_time();

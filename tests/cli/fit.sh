@@ -70,7 +70,7 @@ grep -q 'energy_std=' evc.xyz && pass "committee energy_std in eval output" ||
 # SIGINT: stops, writes the best potential so far and the checkpoint (the
 # potential and the optimizer state); --resume finishes with exactly the
 # potential and learning curve of an uninterrupted run with the same seed.
-long="--rc 4.5 --hidden 4,4 --epochs 2000 --polish 0 --batch 4 --lr-final 1e-3"
+long="--rc 4.5 --hidden 4,4 --optimizer adam --epochs 2000 --polish 0 --batch 4 --lr-final 1e-3"
 expect 0 '' "uninterrupted reference fit" -- "$PESX" fit "$data" $long --checkpoint-every 0 \
     -o ref.xml --curve ref.tsv --parity refp.tsv -q
 "$PESX" fit "$data" $long --checkpoint-every 1000 -o int.xml --curve int.tsv --parity intp.tsv \
@@ -118,7 +118,11 @@ expect 2 'sum < 1' "fractions too large" -- "$PESX" fit "$data" --test-fraction 
 expect 2 'hidden' "bad --hidden" -- "$PESX" fit "$data" --hidden 4,x
 expect 2 'exclude' "--test with --test-fraction" -- "$PESX" fit "$data" --test "$data" --test-fraction 0.2
 expect 2 'no data file' "no data file" -- "$PESX" fit
-expect 0 '' "Adam then an L-BFGS polish" -- "$PESX" fit "$data" --rc 4.5 --hidden 4,4 --epochs 3 \
+expect 0 '1 member, ekf' "default optimizer: the Kalman filter" -- "$PESX" fit "$data" --rc 4.5 \
+    --hidden 4,4 --checkpoint-every 0 -o def.xml --curve def.tsv --parity defp.tsv
+rows=$(grep -vc '^#' def.tsv)
+[ "$rows" -eq 21 ] && pass "EKF default: 20 epochs, no polish" || fail "default run has $rows curve rows"
+expect 0 '' "Adam then an L-BFGS polish" -- "$PESX" fit "$data" --optimizer adam --rc 4.5 --hidden 4,4 --epochs 3 \
     --polish 4 --checkpoint-every 0 -o pol.xml --curve pol.tsv --parity polp.tsv -q
 rows=$(grep -vc '^#' pol.tsv)
 [ "$rows" -gt 4 ] && pass "polish iterations follow the Adam epochs ($rows rows)" ||
