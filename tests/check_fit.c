@@ -448,6 +448,8 @@ static void resume_check(int optimizer, size_t patience, size_t stop_at, double 
     o.patience = patience;
     o.loss.force_weight = 0.3;
     o.seed = 11;
+    o.kf_force_ratio = 0.5;
+    o.kf_threshold = optimizer == PESX_FIT_EKF ? 0.5 : 0.0; /* needs the RMSE on resuming */
     pesx_fit_model_get_weights(&F.m, 1, w0);
     /* uninterrupted */
     ck_assert_int_eq(pesx_fit_train(&F.m, 1, F.s, tr, 14, va, 4, &o, &done_a, &best_a), PESX_OK);

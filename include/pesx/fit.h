@@ -164,7 +164,7 @@ typedef struct {
     /* the options it was made with (a resume must use the same) */
     int optimizer;
     size_t epochs, batch, polish, patience;
-    double lr, lr_final, force_weight, l2, polish_force_weight, kf_force_ratio;
+    double lr, lr_final, force_weight, l2, polish_force_weight, kf_force_ratio, kf_threshold;
     unsigned long long seed;
     /* progress */
     int stage;                   /* 0: the optimizer, 1: the L-BFGS polish   */
@@ -227,6 +227,10 @@ typedef struct {
     double kf_force_ratio;       /* EKF: force-component updates per energy
                                     update (each training energy is one
                                     update per epoch)                        */
+    double kf_threshold;         /* EKF: update only on candidates whose
+                                    error exceeds this times the training
+                                    RMSE of the epoch before (up to 5
+                                    tries; 0: every candidate)               */
     unsigned long long seed;
     pesx_fit_loss_params loss;
     /* continue from this saved state (NULL: start afresh from the member's

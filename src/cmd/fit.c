@@ -19,7 +19,7 @@ static const char usage[] =
     "       [--sf FILE] [--rc R] [--hidden N,N] [--activation NAME]\n"
     "       [--optimizer NAME] [--epochs N] [--batch N] [--lr X] [--lr-final X]\n"
     "       [--polish N] [--polish-force-weight B] [--patience N] [--force-weight B]\n"
-    "       [--l2 L] [--ekf-force-ratio R] [--committee M]\n"
+    "       [--l2 L] [--ekf-force-ratio R] [--ekf-threshold T] [--committee M]\n"
     "       [--seed S] [--curve FILE] [--parity FILE] [--plot DIR] [--checkpoint-every N]\n"
     "       [--resume] [-q] [-v]\n"
     "\n"
@@ -46,6 +46,7 @@ static const char usage[] =
     "      --force-weight B  weight of the force term in the loss (1)\n"
     "      --l2 L            L2 penalty on the weights (0)\n"
     "      --ekf-force-ratio R  EKF: force-component updates per energy update (0.25)\n"
+    "      --ekf-threshold T EKF: update only on errors above T times the RMSE (0)\n"
     "      --committee M     committee members (1)\n"
     "      --seed S          random seed of splits and weights (1)\n"
     "      --curve FILE      learning curve TSV (fit-curve.tsv)\n"
@@ -336,6 +337,7 @@ static int parse_args(int argc, char **argv, options *op)
         {"polish", required_argument, NULL, 23},
         {"polish-force-weight", required_argument, NULL, 24},
         {"ekf-force-ratio", required_argument, NULL, 25},
+        {"ekf-threshold", required_argument, NULL, 26},
         CMD_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0}};
     int c;
@@ -467,6 +469,13 @@ static int parse_args(int argc, char **argv, options *op)
             if (!(x >= 0 && x <= 1000))
                 return cmd_usage_error("--ekf-force-ratio must be in [0, 1000]");
             op->o.kf_force_ratio = x;
+            break;
+        case 26:
+            if (cmd_parse_double("--ekf-threshold", optarg, &x))
+                return CMD_BAD_INPUT;
+            if (!(x >= 0 && x <= 100))
+                return cmd_usage_error("--ekf-threshold must be in [0, 100]");
+            op->o.kf_threshold = x;
             break;
         case 'q': cmd_quiet(); op->quiet = 1; break;
         case 'v': cmd_verbose(); break;

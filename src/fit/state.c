@@ -34,8 +34,9 @@ int pesx_fit_state_save(const pesx_fit_state *st, const char *path)
             st->epochs, st->batch, st->polish, st->patience);
     fprintf(fp, "lr %.17g\nlr_final %.17g\nforce_weight %.17g\nl2 %.17g\n", st->lr,
             st->lr_final, st->force_weight, st->l2);
-    fprintf(fp, "polish_force_weight %.17g\nkf_force_ratio %.17g\nseed %llu\n",
-            st->polish_force_weight, st->kf_force_ratio, st->seed);
+    fprintf(fp, "polish_force_weight %.17g\nkf_force_ratio %.17g\nkf_threshold %.17g\n",
+            st->polish_force_weight, st->kf_force_ratio, st->kf_threshold);
+    fprintf(fp, "seed %llu\n", st->seed);
     fprintf(fp, "stage %d\nepoch %zu\nstage_epoch %zu\nseconds %.17g\n", st->stage, st->epoch,
             st->stage_epoch, st->seconds);
     fprintf(fp, "best_score %.17g\nbest_epoch %zu\nsince_best %zu\n", st->best_score,
@@ -208,6 +209,7 @@ static int parse(reader *r, pesx_fit_state *st)
         (rc = kv_double(r, "l2", &st->l2)) ||
         (rc = kv_double(r, "polish_force_weight", &st->polish_force_weight)) ||
         (rc = kv_double(r, "kf_force_ratio", &st->kf_force_ratio)) ||
+        (rc = kv_double(r, "kf_threshold", &st->kf_threshold)) ||
         (rc = key(r, "seed")) ||
         (rc = get_ull(r, &st->seed)) || (rc = kv_int(r, "stage", &st->stage, 1)) ||
         (rc = kv_size(r, "epoch", &st->epoch)) ||

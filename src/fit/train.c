@@ -387,6 +387,7 @@ static void kf_rank1(double *restrict P, const double *restrict x, size_t n, dou
 #define KF_ETA0 0.01
 #define KF_ETAMAX 1.0
 #define KF_TAU 2.302
+#define KF_TRIALS 5 /* candidates tried per update with a threshold */
 
 static int run_ekf(state *S, const size_t *train, size_t n_train)
 {
@@ -400,6 +401,8 @@ static int run_ekf(state *S, const size_t *train, size_t n_train)
     double *w = st->w, *h = malloc(nw * sizeof *h), *x = malloc(nw * sizeof *x);
     double s_e = 1.0 / m->conv_energy, s_f = 0.0;
     size_t nfc = 0;
+    pesx_fit_errors prev;
+    memset(&prev, 0, sizeof prev);
     int rc = PESX_OK;
     if (!h || !x) {
         rc = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
@@ -437,13 +440,18 @@ static int run_ekf(state *S, const size_t *train, size_t n_train)
         st->kf_eta = KF_ETA0;
         if ((rc = evaluate(S, train, n_train, w, &l0, &e0)))
             goto out;
+        prev = e0;
         if (end_epoch(S, 0, 0, w, &e0, l0, &rc))
             goto out;
     } else if (patience_out(S))
         goto out;
+    else if (o->kf_threshold > 0 && (rc = evaluate(S, train, n_train, w, NULL, &prev)))
+        goto out; /* resumed: the training errors the epoch before ended with */
     for (size_t ep = st->stage_epoch + 1; ep <= o->epochs; ep++) {
         pesx_fit_errors e;
         double l, acc = 0.0;
+        const double thr_e = o->kf_threshold > 0 ? o->kf_threshold * pesx_fit_errors_rmse_e(&prev) : 0,
+                     thr_f = o->kf_threshold > 0 ? o->kf_threshold * pesx_fit_errors_rmse_f(&prev) : 0;
         shuffle(st->order, n_train, &st->rng);
         for (size_t i = 0; i < n_train; i++) {
             /* one energy update, then the force updates due by now */
@@ -455,14 +463,23 @@ static int run_ekf(state *S, const size_t *train, size_t n_train)
                 size_t k = st->order[i], comp = (size_t)-1, na;
                 double y, yref, xi, a, scale, E;
                 const double *F;
-                if (u > 0) { /* a random force component of a random structure */
-                    k = train[(size_t)(pesx_rng_uniform(&st->rng) * (double)n_train) % n_train];
-                    pesx_fit_set_reference(S->s, k, &na, &E, &F);
-                    comp = (size_t)(pesx_rng_uniform(&st->rng) * (double)(3 * na)) % (3 * na);
-                }
                 pesx_fit_model_put_weights(m, S->member, w);
-                if ((rc = pesx_fit_jacobian(m, S->member, S->s, k, comp, &y, &yref, h)))
-                    goto out;
+                for (int trial = 0; trial < KF_TRIALS; trial++) {
+                    if (u > 0) { /* a random force component of a random structure */
+                        k = train[(size_t)(pesx_rng_uniform(&st->rng) * (double)n_train) %
+                                  n_train];
+                        pesx_fit_set_reference(S->s, k, &na, &E, &F);
+                        comp = (size_t)(pesx_rng_uniform(&st->rng) * (double)(3 * na)) % (3 * na);
+                    } else if (trial > 0) /* another energy */
+                        k = train[(size_t)(pesx_rng_uniform(&st->rng) * (double)n_train) %
+                                  n_train];
+                    if ((rc = pesx_fit_jacobian(m, S->member, S->s, k, comp, &y, &yref, h)))
+                        goto out;
+                    /* n2p2's selection mode 2: only candidates whose error
+                     * exceeds the threshold times the current RMSE */
+                    if (!(fabs(yref - y) <= (u > 0 ? thr_f : thr_e)))
+                        break;
+                }
                 scale = comp == (size_t)-1 ? 1.0 / s_e : o->loss.force_weight / s_f;
                 xi = scale * (yref - y);
                 a = 1.0 / st->kf_eta;
@@ -492,6 +509,7 @@ static int run_ekf(state *S, const size_t *train, size_t n_train)
         }
         if ((rc = evaluate(S, train, n_train, w, &l, &e)))
             goto out;
+        prev = e;
         if (end_epoch(S, ep, ep, w, &e, l, &rc))
             break;
     }
@@ -575,7 +593,8 @@ static int check_resume(const pesx_fit_state *r, const pesx_fit_model *m, size_t
         r->lr_final != o->lr_final || r->force_weight != o->loss.force_weight ||
         r->l2 != o->loss.l2 || r->seed != o->seed ||
         r->polish_force_weight != polish_force_weight(o) ||
-        (o->optimizer == PESX_FIT_EKF && r->kf_force_ratio != o->kf_force_ratio) ||
+        (o->optimizer == PESX_FIT_EKF &&
+         (r->kf_force_ratio != o->kf_force_ratio || r->kf_threshold != o->kf_threshold)) ||
         r->lbfgs_m != (o->lbfgs_m ? o->lbfgs_m : 10))
         return pesx_error_set(PESX_EINVAL, NULL, 0,
                               "saved training state was made with other options (optimizer %s, "
@@ -663,6 +682,7 @@ int pesx_fit_train(pesx_fit_model *m, size_t member, pesx_fit_set *s, const size
         st.l2 = o->loss.l2;
         st.polish_force_weight = polish_force_weight(o);
         st.kf_force_ratio = o->kf_force_ratio;
+        st.kf_threshold = o->kf_threshold;
         st.seed = o->seed;
         pesx_fit_model_get_weights(m, member, st.w);
         memcpy(st.best_w, st.w, m->n_weights * sizeof *st.w);
