@@ -98,7 +98,8 @@ static const double MB_START[][5] = {
 
 START_TEST(test_mb_saddles)
 {
-    for (int rot = 0; rot < 2; rot++) {
+    static const char *const rot_name[] = {"lbfgs", "cg", "davidson"};
+    for (int rot = 0; rot < 3; rot++) {
         const double *s = MB_START[_i];
         pesx_atoms *a = mb_atoms(s[0], s[1]);
         fixture f;
@@ -106,7 +107,8 @@ START_TEST(test_mb_saddles)
         f.ao.frozen[2] = 1; /* z carries no energy */
         pesx_dimer_params p;
         pesx_dimer_params_default(&p);
-        p.rotation = rot ? PESX_DIMER_ROT_CG : PESX_DIMER_ROT_LBFGS;
+        p.rotation = rot == 0 ? PESX_DIMER_ROT_LBFGS
+                     : rot == 1 ? PESX_DIMER_ROT_CG : PESX_DIMER_ROT_DAVIDSON;
         p.mp.max_step = 0.05;
         p.fnorm = 1e-6;
         double mode[3] = {s[2], s[3], 0.0};
@@ -117,7 +119,7 @@ START_TEST(test_mb_saddles)
         ck_assert_msg(fabs(f.x[0] - MB_SADDLE[k][0]) < MB_TOL_X &&
                           fabs(f.x[1] - MB_SADDLE[k][1]) < MB_TOL_X,
                       "start %d (%s): landed on (%.6f, %.6f), saddle (%.6f, %.6f)", _i,
-                      rot ? "cg" : "lbfgs", f.x[0], f.x[1], MB_SADDLE[k][0], MB_SADDLE[k][1]);
+                      rot_name[rot], f.x[0], f.x[1], MB_SADDLE[k][0], MB_SADDLE[k][1]);
         ck_assert_msg(fabs(res.energy - MB_SADDLE[k][2]) < MB_TOL_E, "energy %.8f vs %.8f",
                       res.energy, MB_SADDLE[k][2]);
         ck_assert(res.curvature < 0);
@@ -211,8 +213,9 @@ START_TEST(test_mb_lowest_mode)
     pesx_dimer_params_default(&p);
     p.rot_angle = 0.1 * M_PI / 180;
     p.separation = 1e-4; /* forward differences: curvature error O(separation) */
-    for (int rot = 0; rot < 2; rot++) {
-        p.rotation = rot;
+    int rots[] = {PESX_DIMER_ROT_LBFGS, PESX_DIMER_ROT_CG, PESX_DIMER_ROT_DAVIDSON};
+    for (int rot = 0; rot < 3; rot++) {
+        p.rotation = rots[rot];
         double mode[3] = {-exact[1] + 0.1 * exact[0], exact[0] + 0.1 * exact[1], 0};
         pesx_dimer_result res;
         ck_assert_int_eq(pesx_dimer_lowest_mode(&f.o, &p, f.x, mode, overlap_cb, exact, &res),
@@ -386,7 +389,7 @@ static Suite *dimer_suite(void)
     tcase_add_test(tc, test_zero_mode);
     suite_add_tcase(s, tc);
     tc = tcase_create("clusters");
-    tcase_add_loop_test(tc, test_lj7_saddle, 0, 2);
+    tcase_add_loop_test(tc, test_lj7_saddle, 0, 3);
     tcase_set_timeout(tc, 300);
     suite_add_tcase(s, tc);
     tc = tcase_create("vib");

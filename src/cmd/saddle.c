@@ -24,8 +24,8 @@
 static const char usage[] =
     "pesx saddle [--dimer] [START.xyz] -p POT [--mode FILE] [--mode-from-band BAND.xyz]\n"
     "            [--displace D] [--displace-atoms LIST] [--seed N] [--searches K]\n"
-    "            [--rotation lbfgs|cg] [--separation D] [--rot-angle DEG] [--rot-max N]\n"
-    "            [--rot-skip N] [--translator NAME] [--fnorm F] [--fmax F]\n"
+    "            [--rotation lbfgs|cg|davidson] [--separation D] [--rot-angle DEG]\n"
+    "            [--rot-max N] [--rot-skip N] [--translator NAME] [--fnorm F] [--fmax F]\n"
     "            [--max-steps N] [--max-step D] [--reactant R.xyz] [--product P.xyz]\n"
     "            [--no-connect] [--no-hessian] [--hessian-step H] [--temperature T]\n"
     "            [-o OUT.xyz] [--report FILE.xml] [--plot FILE.svg] [-q] [-v]\n"
@@ -39,10 +39,11 @@ static const char usage[] =
     "      --displace-atoms L   atoms to displace, 0-based, e.g. 336-342,12 (default: all free)\n"
     "      --seed N             random seed for --displace and random modes (default 1)\n"
     "      --searches K         K searches from START with --displace; lists distinct saddles\n"
-    "      --rotation R         lbfgs (default) or cg directions for the dimer rotation\n"
+    "      --rotation R         dimer rotation: davidson (default), or lbfgs or cg directions\n"
     "      --separation D       dimer half-length, A (default 0.01)\n"
-    "      --rot-angle DEG      rotate until the estimated angle is below DEG (default 5)\n"
-    "      --rot-max N          trial rotations per step (default 4)\n"
+    "      --rot-angle DEG      rotate until the estimated angle is below DEG\n"
+    "                           (default 10 for davidson, 5 for lbfgs and cg)\n"
+    "      --rot-max N          trial rotations (davidson: new directions) per step (4)\n"
     "      --rot-skip N         steps without rotating once the mode is stable, up to N (8)\n"
     "      --translator NAME    dimer-lbfgs (default), or lbfgs / fire through the opt API\n"
     "      --fnorm F            converged when the force norm is below F eV/A (default 1e-3)\n"
@@ -671,8 +672,10 @@ int cmd_saddle(int argc, char **argv)
                 op.dp.rotation = PESX_DIMER_ROT_LBFGS;
             else if (strcmp(optarg, "cg") == 0)
                 op.dp.rotation = PESX_DIMER_ROT_CG;
+            else if (strcmp(optarg, "davidson") == 0)
+                op.dp.rotation = PESX_DIMER_ROT_DAVIDSON;
             else
-                return cmd_usage_error("--rotation: '%s' is not lbfgs or cg", optarg);
+                return cmd_usage_error("--rotation: '%s' is not lbfgs, cg or davidson", optarg);
             break;
         case OPT_SEPARATION:
             if (cmd_parse_positive("--separation", optarg, &op.dp.separation))
@@ -867,8 +870,11 @@ int cmd_saddle(int argc, char **argv)
                pesx_potential_spec(pot));
         printf("# rotation %s, separation %g A, angle %g deg, %zu trial rotations per step; "
                "converged when |F| < %g eV/A%s with negative curvature\n",
-               op.dp.rotation == PESX_DIMER_ROT_CG ? "cg" : "lbfgs", op.dp.separation,
-               op.dp.rot_angle * 180 / M_PI, op.dp.rot_max, op.dp.fnorm,
+               op.dp.rotation == PESX_DIMER_ROT_CG         ? "cg"
+               : op.dp.rotation == PESX_DIMER_ROT_DAVIDSON ? "davidson"
+                                                           : "lbfgs",
+               op.dp.separation,
+               pesx_dimer_rot_angle(&op.dp) * 180 / M_PI, op.dp.rot_max, op.dp.fnorm,
                op.dp.fmax > 0 ? " and fmax below --fmax" : "");
         if (print_steps)
             printf("%6s %20s %14s %14s %8s\n", "step", "energy/eV", "curv/(eV/A^2)",

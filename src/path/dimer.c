@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_matrix.h>
+
 #include <pesx/path_dimer.h>
 #include "path/dimer_impl.h"
 
@@ -19,14 +22,16 @@
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
+/* Davidson rotation: largest subspace before a restart from the Ritz vector */
+#define DAV_MAX 16
 
 void pesx_dimer_params_default(pesx_dimer_params *p)
 {
     memset(p, 0, sizeof *p);
     p->separation = 0.01;
-    p->rotation = PESX_DIMER_ROT_LBFGS;
+    p->rotation = PESX_DIMER_ROT_DAVIDSON;
     p->rot_max = 4;
-    p->rot_angle = 5.0 * M_PI / 180.0;
+    p->rot_angle = 0.0;
     p->rot_memory = 4;
     p->rot_skip_max = 8;
     p->translator = NULL;
@@ -39,6 +44,13 @@ void pesx_dimer_params_default(pesx_dimer_params *p)
     p->max_calls = 0;
     p->remove_translation = 0;
     p->remove_rotation = 0;
+}
+
+double pesx_dimer_rot_angle(const pesx_dimer_params *p)
+{
+    if (p->rot_angle > 0)
+        return p->rot_angle;
+    return (p->rotation == PESX_DIMER_ROT_DAVIDSON ? 10.0 : 5.0) * M_PI / 180.0;
 }
 
 void pesx_dimer_params_auto(pesx_dimer_params *p, const pesx_atoms *a)
@@ -68,7 +80,12 @@ typedef struct {
     double *s, *y, *rho, *alpha;
     size_t m, count, head;
     double e0;
+    double rot_angle;   /* pesx_dimer_rot_angle(p) */
     double a1_last;     /* Fourier amplitude of the last rotation fit, or 0 */
+    /* Davidson rotation: basis V and H V (DAV_MAX x n each), small matrices */
+    double *V, *HV, *T, *Y, *ev;
+    double gap_last;    /* lambda2 - lambda1 estimated by the last Davidson phase, or 0 */
+    pesx_precon *pc;    /* Davidson: P^-1 on the residual (Olsen-free preconditioned Davidson) */
     size_t rotations;
 } dimer_ws;
 
@@ -90,6 +107,12 @@ static void ws_free(dimer_ws *w)
     free(w->y);
     free(w->rho);
     free(w->alpha);
+    free(w->V);
+    free(w->HV);
+    free(w->T);
+    free(w->Y);
+    free(w->ev);
+    pesx_precon_free(w->pc);
 }
 
 static int ws_alloc(dimer_ws *w, pesx_objective *o, const pesx_dimer_params *p)
@@ -100,6 +123,7 @@ static int ws_alloc(dimer_ws *w, pesx_objective *o, const pesx_dimer_params *p)
     w->p = p;
     w->o = o;
     w->m = p->rot_memory ? p->rot_memory : 1;
+    w->rot_angle = pesx_dimer_rot_angle(p);
     double **vec[] = {&w->x1, &w->g0, &w->g1, &w->g1t, &w->hn, &w->G,
                       &w->Gold, &w->d, &w->dold, &w->theta, &w->nt};
     for (size_t i = 0; i < sizeof vec / sizeof vec[0]; i++) {
@@ -114,6 +138,22 @@ static int ws_alloc(dimer_ws *w, pesx_objective *o, const pesx_dimer_params *p)
     w->alpha = calloc(w->m, sizeof(double));
     if (!w->basis || !w->s || !w->y || !w->rho || !w->alpha)
         goto nomem;
+    if (p->rotation == PESX_DIMER_ROT_DAVIDSON) {
+        w->V = calloc(DAV_MAX * (n ? n : 1), sizeof(double));
+        w->HV = calloc(DAV_MAX * (n ? n : 1), sizeof(double));
+        w->T = calloc(DAV_MAX * DAV_MAX, sizeof(double));
+        w->Y = calloc(DAV_MAX * DAV_MAX, sizeof(double));
+        w->ev = calloc(DAV_MAX, sizeof(double));
+        if (!w->V || !w->HV || !w->T || !w->Y || !w->ev)
+            goto nomem;
+        if (n % 3 == 0 && n > 0 &&
+            (p->mp.precon == PESX_PRECON_EXP ||
+             (p->mp.precon == PESX_PRECON_AUTO && p->mp.precon_atoms)) &&
+            !(w->pc = pesx_precon_alloc(n, &p->mp))) {
+            ws_free(w);
+            return pesx_error_last()->code;
+        }
+    }
     return PESX_OK;
 nomem:
     ws_free(w);
@@ -244,9 +284,14 @@ static void rot_history_add(dimer_ws *w, const double *s, const double *Gnew)
 /* The rotation phase at x0 (g0 known): evaluate the image along MODE, then
  * up to ROT_MAX trial rotations.  MODE is updated (unit); *C receives the
  * curvature.  cb, when set, sees every rotation (for the mode search). */
+static int rotate_davidson(dimer_ws *w, const double *x0, double *mode, size_t rot_max,
+                           double *C, pesx_dimer_callback cb, void *cb_data, int *stopped);
+
 static int rotate(dimer_ws *w, const double *x0, double *mode, size_t rot_max, double *C,
                   pesx_dimer_callback cb, void *cb_data, int *stopped)
 {
+    if (w->p->rotation == PESX_DIMER_ROT_DAVIDSON)
+        return rotate_davidson(w, x0, mode, rot_max, C, cb, cb_data, stopped);
     size_t n = w->n;
     int st = eval_image(w, x0, mode, w->g1);
     if (st)
@@ -287,7 +332,7 @@ static int rotate(dimer_ws *w, const double *x0, double *mode, size_t rot_max, d
             if (phi_est <= -0.5 * M_PI)
                 phi_est += M_PI;
         }
-        if (fabs(phi_est) < w->p->rot_angle)
+        if (fabs(phi_est) < w->rot_angle)
             break;
         /* trial rotation */
         double c1 = cos(phi1), s1 = sin(phi1);
@@ -331,7 +376,7 @@ static int rotate(dimer_ws *w, const double *x0, double *mode, size_t rot_max, d
             w->nt[i] = s;
         }
         hn_from(w, mode, C);
-        if (fabs(phim) < w->p->rot_angle) {
+        if (fabs(phim) < w->rot_angle) {
             if (cb) {
                 int q = cb(cb_data, r + 1, x0, mode, w->e0, *C, 0.0, w->o->calls);
                 if (q)
@@ -339,6 +384,129 @@ static int rotate(dimer_ws *w, const double *x0, double *mode, size_t rot_max, d
             }
             break;
         }
+    }
+    return PESX_OK;
+}
+
+/* Lowest eigenpair of the symmetric k x k matrix T (row-major): value into
+ * *theta, vector into y; the second value into *theta2 (k >= 2, else
+ * +inf). */
+static int small_eigen(const double *T, size_t k, double *y, double *theta, double *theta2)
+{
+    gsl_matrix *A = gsl_matrix_alloc(k, k), *E = gsl_matrix_alloc(k, k);
+    gsl_vector *ev = gsl_vector_alloc(k);
+    gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(k);
+    int st = PESX_OK;
+    if (!A || !E || !ev || !ws) {
+        st = pesx_error_set(PESX_ENOMEM, "", 0, "dimer: out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = 0; j < k; j++)
+            gsl_matrix_set(A, i, j, 0.5 * (T[i * k + j] + T[j * k + i]));
+    if (gsl_eigen_symmv(A, ev, E, ws)) {
+        st = pesx_error_set(PESX_EFAILED, "", 0, "dimer: Davidson eigenproblem failed");
+        goto out;
+    }
+    gsl_eigen_symmv_sort(ev, E, GSL_EIGEN_SORT_VAL_ASC);
+    *theta = gsl_vector_get(ev, 0);
+    *theta2 = k >= 2 ? gsl_vector_get(ev, 1) : HUGE_VAL;
+    for (size_t i = 0; i < k; i++)
+        y[i] = gsl_matrix_get(E, i, 0);
+out:
+    gsl_eigen_symmv_free(ws);
+    gsl_vector_free(ev);
+    gsl_matrix_free(E);
+    gsl_matrix_free(A);
+    return st;
+}
+
+/* The rotation phase by Davidson's method: the basis starts at MODE (its
+ * H MODE from the image gradient g1), each iteration adds the orthogonalised
+ * residual r = H u - C u of the lowest Ritz pair (u, C) and evaluates H
+ * along it (one force call, forward difference).  Stops when the rotation
+ * the residual asks for, 0.5 atan(|r| / |C|) (Kastner & Sherwood's
+ * estimate), is below rot_angle, or after rot_max new vectors; MODE and *C
+ * are the last Ritz pair. */
+static int rotate_davidson(dimer_ws *w, const double *x0, double *mode, size_t rot_max,
+                           double *C, pesx_dimer_callback cb, void *cb_data, int *stopped)
+{
+    size_t n = w->n, k = 1;
+    int st = eval_image(w, x0, mode, w->g1);
+    if (st)
+        return st;
+    hn_from(w, mode, C);
+    memcpy(w->V, mode, n * sizeof *mode);
+    memcpy(w->HV, w->hn, n * sizeof *mode);
+    double inv = 1.0 / w->p->separation;
+    for (size_t r = 0;; r++) {
+        /* Ritz pair of the subspace */
+        double theta = *C, theta2 = HUGE_VAL;
+        for (size_t i = 0; i < k; i++)
+            for (size_t j = 0; j < k; j++)
+                w->T[i * k + j] = dimer_dot(n, w->V + i * n, w->HV + j * n);
+        if ((st = small_eigen(w->T, k, w->ev, &theta, &theta2)))
+            return st;
+        if (k >= 2)
+            w->gap_last = theta2 - theta;
+        /* u into mode, H u into hn, residual into d */
+        memset(mode, 0, n * sizeof *mode);
+        memset(w->hn, 0, n * sizeof *mode);
+        for (size_t j = 0; j < k; j++) {
+            double c = w->ev[j];
+            const double *v = w->V + j * n, *hv = w->HV + j * n;
+            for (size_t i = 0; i < n; i++) {
+                mode[i] += c * v[i];
+                w->hn[i] += c * hv[i];
+            }
+        }
+        if (normalise(w, mode))
+            return pesx_error_set(PESX_EFAILED, "", 0, "dimer: the mode vanished");
+        *C = theta;
+        if (cb && cb(cb_data, r, x0, mode, w->e0, *C, 0.0, w->o->calls)) {
+            *stopped = 1;
+            return PESX_OK;
+        }
+        for (size_t i = 0; i < n; i++)
+            w->d[i] = w->hn[i] - theta * mode[i];
+        project(w, w->d);
+        double rn = dimer_norm(n, w->d);
+        /* the angle to the lowest mode in the plane of u and r: 0.5 atan(2|r|/gap) */
+        double gap = 2.0 * fabs(theta);
+        if (w->gap_last > 0)
+            gap = fmin(w->gap_last, GAP_CAP * fabs(theta));
+        if (r >= rot_max || 0.5 * atan(2.0 * rn / (gap + 1e-300)) < w->rot_angle)
+            break;
+        if (w->pc) {
+            if (r == 0 && (st = pesx_precon_build(w->pc, x0, w->o->frozen)))
+                return st;
+            if ((st = pesx_precon_solve(w->pc, w->d, w->g1t)))
+                return st;
+            memcpy(w->d, w->g1t, n * sizeof *w->d);
+            project(w, w->d);
+        }
+        if (k == DAV_MAX) { /* restart from the Ritz vector */
+            memcpy(w->V, mode, n * sizeof *mode);
+            memcpy(w->HV, w->hn, n * sizeof *mode);
+            k = 1;
+        }
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t j = 0; j < k; j++) {
+                double c = dimer_dot(n, w->d, w->V + j * n);
+                for (size_t i = 0; i < n; i++)
+                    w->d[i] -= c * w->V[j * n + i];
+            }
+        if (normalise(w, w->d) || dimer_norm(n, w->d) < 0.5)
+            break;
+        double *v = w->V + k * n, *hv = w->HV + k * n;
+        memcpy(v, w->d, n * sizeof *v);
+        if ((st = eval_image(w, x0, v, w->g1t)))
+            return st;
+        w->rotations++;
+        for (size_t i = 0; i < n; i++)
+            hv[i] = (w->g1t[i] - w->g0[i]) * inv;
+        project(w, hv);
+        k++;
     }
     return PESX_OK;
 }

@@ -171,7 +171,9 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--separation"))
             op.dp.separation = atof(v);
         else if (!strcmp(a, "--rotation"))
-            op.dp.rotation = !strcmp(v, "cg") ? PESX_DIMER_ROT_CG : PESX_DIMER_ROT_LBFGS;
+            op.dp.rotation = !strcmp(v, "cg")         ? PESX_DIMER_ROT_CG
+                             : !strcmp(v, "davidson") ? PESX_DIMER_ROT_DAVIDSON
+                                                      : PESX_DIMER_ROT_LBFGS;
         else if (!strcmp(a, "--translator")) {
             op.dp.translator = pesx_minimizer_type_lookup(v);
             if (!op.dp.translator) {
@@ -217,8 +219,11 @@ int main(int argc, char **argv)
            "separation %g, angle %g deg, rot-max %zu, rot-skip %zu, max step %g, h0 %g; "
            "converged |grad| < 1e-3\n",
            op.n_images, op.n_images - 2, op.neb_fmax, op.neb_steps,
-           op.dp.rotation == PESX_DIMER_ROT_CG ? "cg" : "lbfgs", op.dp.separation,
-           op.dp.rot_angle * 180 / M_PI, op.dp.rot_max, op.dp.rot_skip_max, op.dp.mp.max_step,
+           op.dp.rotation == PESX_DIMER_ROT_CG         ? "cg"
+           : op.dp.rotation == PESX_DIMER_ROT_DAVIDSON ? "davidson"
+                                                       : "lbfgs",
+           op.dp.separation,
+           pesx_dimer_rot_angle(&op.dp) * 180 / M_PI, op.dp.rot_max, op.dp.rot_skip_max, op.dp.mp.max_step,
            op.dp.mp.h0);
     printf("# %-10s %6s %5s %5s %5s %16s %14s %9s %4s %6s %s\n", "case", "status", "FCs", "neb",
            "dimer", "E_saddle", "E_ref", "dE_ref", "neg", "fnorm", "mode_FCs(guess/random)");
