@@ -13,8 +13,10 @@
  *   pesx_fit_loss     loss and its EXACT weight gradient (force term
  *                     included) over a list of structures, OpenMP over
  *                     structures.
- *   pesx_fit_train    optimizers (Adam mini-batch, L-BFGS full batch) with
- *                     early stopping on a validation list, best weights kept.
+ *   pesx_fit_train    optimizers (Adam mini-batch, L-BFGS full batch,
+ *                     n2p2's extended Kalman filter) with early stopping on a
+ *                     validation list, best weights kept, resumable state
+ *                     (pesx_fit_state).
  *
  * Loss of the weights w of one committee member over structures S (with
  * N_s atoms, weight w_s, reference energy E_s and forces F_s):

@@ -46,7 +46,7 @@ static const char usage[] =
     "      --force-weight B  weight of the force term in the loss (1)\n"
     "      --l2 L            L2 penalty on the weights (0)\n"
     "      --ekf-force-ratio R  EKF: force-component updates per energy update (0.25)\n"
-    "      --ekf-threshold T EKF: update only on errors above T times the RMSE (0)\n"
+    "      --ekf-threshold T EKF: update only on errors above T times the RMSE (0.5)\n"
     "      --committee M     committee members (1)\n"
     "      --seed S          random seed of splits and weights (1)\n"
     "      --curve FILE      learning curve TSV (fit-curve.tsv)\n"

@@ -1,6 +1,7 @@
 /* fit: weight optimizers (Adam on mini-batches, full-batch L-BFGS with a
- * backtracking line search), early stopping on a validation list with the
- * best weights kept, and random splits. */
+ * backtracking line search, n2p2's extended Kalman filter), early stopping
+ * on a validation list with the best weights kept, all of it in one
+ * resumable pesx_fit_state, and random splits. */
 #include <config.h>
 #include <math.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@ void pesx_fit_options_default(pesx_fit_options *o)
     o->loss.use_forces = 1;
     o->polish_force_weight = -1.0;
     o->kf_force_ratio = 0.25;
+    o->kf_threshold = 0.5;
 }
 
 double pesx_fit_score(const pesx_fit_errors *e, const pesx_fit_loss_params *p)

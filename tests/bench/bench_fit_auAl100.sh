@@ -33,7 +33,7 @@ rc=6.0
 echo "== pesx fit ($members members; OMP_NUM_THREADS=${OMP_NUM_THREADS:-all}) in $work"
 /usr/bin/time -f "fit: %U s user CPU, %S s system, %e s wall" \
     "$PESX" fit "$data/auAl100_train.xml" --test "$data/auAl100_test.xml" --sf auAl.nn \
-    --optimizer ekf --epochs 20 --ekf-force-ratio 0.25 --polish 0 \
+    --optimizer ekf --epochs 20 --ekf-force-ratio 0.25 --ekf-threshold 0.5 --polish 0 \
     --committee "$members" -o auAl100.xml "$@" || exit 1
 echo "== pesx neb reactant -> product on the fitted potential"
 /usr/bin/time -f "neb: %U s user CPU, %e s wall" \
