@@ -116,7 +116,7 @@ START_TEST(test_pt_heptamer_saddle)
 END_TEST
 
 /* The benchmark's double-ended route on reactant -> product_02: a short
- * climbing-image NEB (3 moving images, band fmax 0.3 or 10 steps), then the
+ * climbing-image NEB (one moving image, fmax 0.3 or 10 steps), then the
  * dimer from the climbing image along its tangent: OptBench's saddle, one
  * negative Hessian eigenvalue, OptBench's, and the dimer's mode along its
  * eigenvector. */
@@ -130,16 +130,16 @@ START_TEST(test_pt_neb_then_dimer)
     np.climb = PESX_CLIMB_ON;
     np.fmax = np.fmax_ci = 0.3;
     np.max_steps = 10;
-    pesx_neb *b = pesx_neb_alloc(c.pot, a, 5, &np);
+    pesx_neb *b = pesx_neb_alloc(c.pot, a, 3, &np);
     ck_assert_ptr_nonnull(b);
     memcpy(pesx_neb_image(b, 0), a->x, c.n * sizeof(double));
-    memcpy(pesx_neb_image(b, 4), c.fp.atoms->x, c.n * sizeof(double));
-    pesx_neb_interpolate_linear(a->n, 5, pesx_neb_image(b, 0));
+    memcpy(pesx_neb_image(b, 2), c.fp.atoms->x, c.n * sizeof(double));
+    pesx_neb_interpolate_linear(a->n, 3, pesx_neb_image(b, 0));
     int st = pesx_neb_run(b, NULL, NULL);
     ck_assert_msg(st == PESX_OK || st == PESX_ENOCONV, "%s", pesx_error_last()->msg);
     pesx_neb_status ns;
     pesx_neb_get_status(b, &ns);
-    ck_assert(ns.ci > 0 && ns.ci < 4);
+    ck_assert_uint_eq(ns.ci, 1);
     double *x = malloc(c.n * sizeof *x), *mode = malloc(c.n * sizeof *mode);
     memcpy(x, pesx_neb_image(b, ns.ci), c.n * sizeof *x);
     memcpy(mode, pesx_neb_tangent(b, ns.ci), c.n * sizeof *mode);

@@ -67,9 +67,9 @@ typedef struct {
      * (precon_* fields) when mp.precon is PESX_PRECON_EXP, or AUTO (the
      * default) and mp.precon_atoms is set (pesx_dimer_params_auto sets it
      * for surfaces and bulk):
-     * on OptBench's Pt heptamer pairs (tests/bench/bench_saddle_pt) the
-     * NEB-then-dimer route needs 78.8 force calls on average instead of
-     * 110.9 without it. */
+     * on OptBench's Pt heptamer pairs (tests/bench/bench_saddle_pt, L-BFGS
+     * rotation) the NEB-then-dimer route needs 78.8 force calls on average
+     * instead of 110.9 without it. */
     pesx_minimizer_params mp;
     double fnorm;           /* converged when |dE/dx| (2-norm, free) is below, eV/A (1e-3) */
     double fmax;            /* and the largest per-atom force below, eV/A; <= 0 off (0) */
