@@ -482,6 +482,72 @@ START_TEST(lj_adatom_hop)
 }
 END_TEST
 
+START_TEST(lj_adatom_hop_preconditioned)
+{
+    /* The hop with fixed atoms is preconditioned by default; the band
+     * L-BFGS with and without the preconditioner reaches ASE's barrier.
+     * Which runs are preconditioned: anchored or periodic structures under
+     * L-BFGS (AUTO), any with EXP, none with NONE or FIRE. */
+    pesx_potential *p = pesx_potential_open("lj");
+    pesx_frame fr, fp;
+    size_t n = 9, steps[2];
+    read_endpoint("neb/lj_hop_reactant.xyz", &fr);
+    read_endpoint("neb/lj_hop_product.xyz", &fp);
+    for (int pc = 0; pc < 2; pc++) {
+        pesx_neb_params np;
+        pesx_neb_status st;
+        pesx_report rep;
+        pesx_neb *b;
+        pesx_neb_params_default(&np);
+        ck_assert_int_eq(np.mp.precon, PESX_PRECON_AUTO);
+        np.k = 1.0;
+        np.fmax_ci = 1e-4;
+        np.mp.precon = pc ? PESX_PRECON_AUTO : PESX_PRECON_NONE;
+        b = pesx_neb_alloc(p, fr.atoms, n, &np);
+        ck_assert_int_eq(pesx_neb_uses_precon(b), pc);
+        memcpy(pesx_neb_image(b, 0), fr.atoms->x, 3 * 17 * sizeof(double));
+        memcpy(pesx_neb_image(b, n - 1), fp.atoms->x, 3 * 17 * sizeof(double));
+        pesx_neb_interpolate_linear(17, n, pesx_neb_image(b, 0));
+        ck_assert_int_eq(pesx_neb_run(b, NULL, NULL), PESX_OK);
+        pesx_neb_get_status(b, &st);
+        steps[pc] = st.step;
+        for (size_t i = 1; i + 1 < n; i++)
+            ck_assert(memcmp(pesx_neb_image(b, i), fr.atoms->x, 3 * 16 * sizeof(double)) == 0);
+        pesx_report_init(&rep);
+        ck_assert_int_eq(pesx_neb_report(b, &rep), PESX_OK);
+        ck_assert_msg(fabs(rep.barrier_forward - ref_value("forward_barrier")) < 1e-4,
+                      "precon %d: forward barrier %.8f, ASE %.8f", pc, rep.barrier_forward,
+                      ref_value("forward_barrier"));
+        ck_assert(rep.saddle_fmax < 1e-4);
+        pesx_report_release(&rep);
+        pesx_neb_free(b);
+    }
+    ck_assert(steps[0] > 0 && steps[1] > 0);
+    {
+        /* the rule: a free copy of the surface (no fixed atoms) is not
+         * preconditioned unless asked; FIRE never is */
+        pesx_neb_params np;
+        pesx_neb *b;
+        memset(fr.atoms->fixed, 0, fr.atoms->n);
+        pesx_neb_params_default(&np);
+        b = pesx_neb_alloc(p, fr.atoms, n, &np);
+        ck_assert_int_eq(pesx_neb_uses_precon(b), 0);
+        pesx_neb_free(b);
+        np.mp.precon = PESX_PRECON_EXP;
+        b = pesx_neb_alloc(p, fr.atoms, n, &np);
+        ck_assert_int_eq(pesx_neb_uses_precon(b), 1);
+        pesx_neb_free(b);
+        np.minimizer = &pesx_minimizer_fire;
+        b = pesx_neb_alloc(p, fr.atoms, n, &np);
+        ck_assert_int_eq(pesx_neb_uses_precon(b), 0);
+        pesx_neb_free(b);
+    }
+    pesx_frame_release(&fr);
+    pesx_frame_release(&fp);
+    pesx_potential_free(p);
+}
+END_TEST
+
 /* ---- endpoints ------------------------------------------------------------- */
 
 START_TEST(endpoint_errors)
@@ -643,6 +709,7 @@ static Suite *path_suite(void)
     tcase_add_test(tc, mueller_brown_steps_taken_back);
     tcase_add_test(tc, free_cluster_no_rigid_motion);
     tcase_add_test(tc, lj_adatom_hop);
+    tcase_add_test(tc, lj_adatom_hop_preconditioned);
     tcase_add_test(tc, endpoint_errors);
     tcase_add_test(tc, minimum_image_alignment);
     tcase_add_test(tc, idpp_keeps_bond_lengths);

@@ -85,7 +85,20 @@ typedef struct {
      * the band (pesx-neb(1) on examples/ch3nc).                             */
     int remove_rigid;    /* (1)                                              */
     const pesx_minimizer_type *minimizer; /* (L-BFGS)                           */
-    pesx_minimizer_params mp;             /* max_step 0.2, memory 25, ...       */
+    /* max_step 0.2, memory 100, ...  With L-BFGS, mp.precon chooses the
+     * preconditioned NEB: H0 of the global L-BFGS is gamma times the
+     * block-diagonal of the opt module's Exp preconditioner P_i^-1 of each
+     * image (Makri, Ortner & Kermode, JCP 150, 094109 (2019), through the
+     * quasi-Newton metric; P_i built where the history starts).
+     * PESX_PRECON_AUTO (default): for structures with fixed atoms or a
+     * periodic direction (not for a free molecule or cluster, whose soft
+     * P lets loosely bound atoms take the largest steps, nor for a model
+     * surface); EXP: always; NONE: never.  precon_c_stab is 0.7 here
+     * (OptBench Pt, bench_neb_pt.sh: 0.5 gives 29.4 force calls per image
+     * but 4 of 59 bands at another saddle, 0.7 31.3 with 59 of 59 at the
+     * reference, 1.0 30.4 with one band not converged; no preconditioner
+     * 45.3, 57 of 59).                                                    */
+    pesx_minimizer_params mp;
 } pesx_neb_params;
 
 void pesx_neb_params_default(pesx_neb_params *p);
@@ -140,6 +153,9 @@ void pesx_neb_get_status(const pesx_neb *b, pesx_neb_status *st);
 /* Restore counters and the climbing state (resume from a checkpoint). */
 void pesx_neb_set_status(pesx_neb *b, size_t step, size_t calls, size_t band_calls,
                          size_t image_calls, int climbing);
+
+/* 1 when run() optimises B with the preconditioned L-BFGS (mp.precon). */
+int pesx_neb_uses_precon(const pesx_neb *b);
 
 /* Called after every band evaluation; a non-zero return stops run() with
  * that status (e.g. an interrupt flag, checkpoint writing). */

@@ -14,9 +14,10 @@ static const char usage[] =
     "pesx neb REACTANT.xyz PRODUCT.xyz -p POT [--images N] [--interp idpp|linear]\n"
     "         [--guess GUESS.xyz] [--relax-ends] [--k K] [--k-min K] [--climb auto|on|off]\n"
     "         [--climb-after F] [--fmax F] [--fmax-ci F] [--fnorm-ci F] [--max-steps N]\n"
-    "         [--optimizer lbfgs|fire] [--max-step D] [--memory M] [-o BAND.xyz]\n"
-    "         [--saddle SADDLE.xyz] [--traj TRAJ.xyz] [--checkpoint FILE]\n"
-    "         [--checkpoint-every N] [--report REPORT.xml] [--plot PROFILE.svg] [-q] [-v]\n"
+    "         [--optimizer lbfgs|fire] [--precon auto|exp|none] [--max-step D]\n"
+    "         [--memory M] [-o BAND.xyz] [--saddle SADDLE.xyz] [--traj TRAJ.xyz]\n"
+    "         [--checkpoint FILE] [--checkpoint-every N] [--report REPORT.xml]\n"
+    "         [--plot PROFILE.svg] [-q] [-v]\n"
     "pesx neb --resume CHECKPOINT.xyz -p POT [options]\n"
     "\n"
     "  -p, --potential SPEC   the potential (see 'pesx help potentials')\n"
@@ -36,6 +37,8 @@ static const char usage[] =
     "      --fnorm-ci F       climbing image: 2-norm of its force below F (default off)\n"
     "      --max-steps N      give up after N optimizer steps (default 1000)\n"
     "      --optimizer NAME   lbfgs (global L-BFGS on the band, default) or fire\n"
+    "      --precon MODE      L-BFGS preconditioned image by image: auto (default:\n"
+    "                         with fixed atoms or periodic cells), exp or none\n"
     "      --max-step D       largest move of one atom per step, A (default 0.2)\n"
     "      --memory M         L-BFGS history length (default 25)\n"
     "  -o, --output FILE      the band, extended XYZ (default neb-band.xyz)\n"
@@ -200,7 +203,7 @@ int cmd_neb(int argc, char **argv)
 {
     enum {
         O_INTERP = 256, O_GUESS, O_RELAX, O_K, O_KMIN, O_CLIMB, O_CLIMB_AFTER, O_FMAX, O_FMAX_CI,
-        O_FNORM_CI, O_MAX_STEPS, O_OPTIMIZER, O_MAX_STEP, O_MEMORY, O_SADDLE, O_TRAJ, O_CHK,
+        O_FNORM_CI, O_MAX_STEPS, O_OPTIMIZER, O_PRECON, O_MAX_STEP, O_MEMORY, O_SADDLE, O_TRAJ, O_CHK,
         O_CHK_EVERY, O_RESUME, O_REPORT, O_PLOT
     };
     static const struct option options[] = {
@@ -218,6 +221,7 @@ int cmd_neb(int argc, char **argv)
         {"fnorm-ci", required_argument, NULL, O_FNORM_CI},
         {"max-steps", required_argument, NULL, O_MAX_STEPS},
         {"optimizer", required_argument, NULL, O_OPTIMIZER},
+        {"precon", required_argument, NULL, O_PRECON},
         {"max-step", required_argument, NULL, O_MAX_STEP},
         {"memory", required_argument, NULL, O_MEMORY},
         {"output", required_argument, NULL, 'o'},
@@ -317,6 +321,16 @@ int cmd_neb(int argc, char **argv)
             if (!(np.minimizer = pesx_minimizer_type_lookup(optarg)))
                 return cmd_usage_error("--optimizer: unknown optimizer '%s' (lbfgs or fire)",
                                        optarg);
+            break;
+        case O_PRECON:
+            if (strcmp(optarg, "auto") == 0)
+                np.mp.precon = PESX_PRECON_AUTO;
+            else if (strcmp(optarg, "exp") == 0)
+                np.mp.precon = PESX_PRECON_EXP;
+            else if (strcmp(optarg, "none") == 0)
+                np.mp.precon = PESX_PRECON_NONE;
+            else
+                return cmd_usage_error("--precon: '%s' is not auto, exp or none", optarg);
             break;
         case O_MAX_STEP:
             if (cmd_parse_positive("--max-step", optarg, &np.mp.max_step))
@@ -514,11 +528,12 @@ int cmd_neb(int argc, char **argv)
         rs.traj_open = 1;
     }
     if (rs.print_steps) {
-        printf("# pesx neb: %zu images (%zu moving) of %zu atoms (%zu free), potential %s, %s,"
+        printf("# pesx neb: %zu images (%zu moving) of %zu atoms (%zu free), potential %s, %s%s,"
                " k = %g eV/A^2%s\n",
                pesx_neb_n_images(band), pesx_neb_n_images(band) - 2, pesx_neb_n_atoms(band),
                pesx_atoms_n_free(pesx_neb_image_atoms(band, 0)), pesx_potential_spec(pot),
-               np.minimizer->name, np.k, np.k_min > 0 ? " (energy-weighted)" : "");
+               np.minimizer->name, pesx_neb_uses_precon(band) ? " (preconditioned)" : "", np.k,
+               np.k_min > 0 ? " (energy-weighted)" : "");
         printf("# converged when band fmax < %g eV/A", np.fmax);
         if (np.climb != PESX_CLIMB_OFF) {
             if (np.fmax_ci > 0)

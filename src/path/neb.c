@@ -27,6 +27,7 @@ void pesx_neb_params_default(pesx_neb_params *p)
     p->remove_rigid = 1;
     p->minimizer = &pesx_minimizer_lbfgs;
     pesx_minimizer_params_default(&p->mp);
+    p->mp.precon_c_stab = 0.7;
 }
 
 /* Image evaluation under the band's potential. */

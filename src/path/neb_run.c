@@ -1,7 +1,9 @@
 /* Optimising a band: the moving images are one vector for the opt
  * module's ask/tell minimizers (global L-BFGS or FIRE on the whole band,
- * Sheppard, Terrell & Henkelman, JCP 128, 134106 (2008)); the climbing
- * image is switched on by the driver, which then resets the history.
+ * Sheppard, Terrell & Henkelman, JCP 128, 134106 (2008)), or for the band
+ * L-BFGS with a preconditioner per image (neb_lbfgs.c) when
+ * pesx_neb_uses_precon says so; the climbing image is switched on by the
+ * driver, which then resets the history.
  *
  * The driver keeps the last accepted band.  A step after which an image's
  * energy or force is not finite, or the band's NEB force norm has grown by
@@ -127,6 +129,24 @@ static double largest_move(const double *dx, size_t nv)
     return sqrt(worst);
 }
 
+/* The per-image preconditioned band L-BFGS (neb_lbfgs.c) instead of the
+ * opt module's minimizer: asked for (PESX_PRECON_EXP), or by default
+ * (AUTO) for an anchored or periodic structure, where the preconditioner's
+ * bonds hold the images in place; never for FIRE, a model surface or the
+ * internal IDPP band. */
+int pesx_neb_uses_precon(const pesx_neb *b)
+{
+    int anchored = 0;
+    if (b->p.mp.precon == PESX_PRECON_NONE || b->p.minimizer != &pesx_minimizer_lbfgs ||
+        !b->pot || (pesx_potential_flags(b->pot) & PESX_POTENTIAL_MODEL_SURFACE))
+        return 0;
+    if (b->p.mp.precon == PESX_PRECON_EXP)
+        return 1;
+    for (size_t k = 0; k < b->dim; k++)
+        anchored |= b->frozen[k];
+    return anchored || pesx_atoms_any_pbc(b->work);
+}
+
 int pesx_neb_run(pesx_neb *b, pesx_neb_callback cb, void *cb_data)
 {
     size_t nv = (b->n_img - 2) * b->dim;
@@ -136,11 +156,14 @@ int pesx_neb_run(pesx_neb *b, pesx_neb_callback cb, void *cb_data)
     unsigned char *frozen = malloc(nv);
     double max_step = b->p.mp.max_step, limit = max_step;
     pesx_minimizer *m = NULL;
+    neb_lbfgs pl; /* used instead of m when preconditioned */
+    int use_pl = pesx_neb_uses_precon(b);
     pesx_neb_status st;
     band_copy keep;
     int status, have_keep = 0, rejected = 0;
 
     memset(&keep, 0, sizeof keep);
+    memset(&pl, 0, sizeof pl);
     if (!g || !dx || !frozen) {
         status = pesx_error_set(PESX_ENOMEM, NULL, 0, "neb: out of memory");
         goto done;
@@ -150,8 +173,12 @@ int pesx_neb_run(pesx_neb *b, pesx_neb_callback cb, void *cb_data)
     have_keep = 1;
     for (size_t i = 0; i + 2 < b->n_img; i++)
         memcpy(frozen + i * b->dim, b->frozen, b->dim);
-    m = pesx_minimizer_alloc(b->p.minimizer, nv, &b->p.mp);
-    if (!m) {
+    if (use_pl) {
+        pesx_minimizer_params pp = b->p.mp;
+        pp.precon_atoms = b->work; /* cell and pbc */
+        if ((status = neb_lbfgs_init(&pl, b->n_img - 2, b->dim, pp.memory, pp.h0, &pp)))
+            goto done;
+    } else if (!(m = pesx_minimizer_alloc(b->p.minimizer, nv, &b->p.mp))) {
         status = pesx_error_last()->code ? pesx_error_last()->code : PESX_ENOMEM;
         goto done;
     }
@@ -163,7 +190,10 @@ int pesx_neb_run(pesx_neb *b, pesx_neb_callback cb, void *cb_data)
             b->fmax < fmax(b->p.climb_after, b->p.fmax)) {
             b->climbing = 1;
             neb_project(b);
-            pesx_minimizer_reset(m);
+            if (use_pl)
+                neb_lbfgs_reset(&pl);
+            else
+                pesx_minimizer_reset(m);
         }
         if (!rejected)
             copy_save(&keep, b);
@@ -186,9 +216,20 @@ int pesx_neb_run(pesx_neb *b, pesx_neb_callback cb, void *cb_data)
             g[k] = -b->fneb[b->dim + k];
         for (size_t i = 1; i + 1 < b->n_img; i++)
             esum += b->e[i];
-        if ((status = pesx_minimizer_step(m, x, g, esum, frozen, 3, dx)))
+        if (use_pl) {
+            if ((status = neb_lbfgs_step(&pl, x, g, b->frozen, dx)))
+                goto done;
+            for (size_t k = 0; k < nv; k++)
+                if (!isfinite(dx[k])) {
+                    status = pesx_error_set(PESX_EFAILED, NULL, 0,
+                                            "neb: L-BFGS step component %zu is not finite", k);
+                    goto done;
+                }
+        } else if ((status = pesx_minimizer_step(m, x, g, esum, frozen, 3, dx))) {
             goto done;
-        if (max_step > 0.0 && limit < max_step) {
+        }
+        /* the minimizer capped its step at max_step already */
+        if (max_step > 0.0 && (use_pl || limit < max_step)) {
             double worst = largest_move(dx, nv);
             if (worst > limit)
                 for (size_t k = 0; k < nv; k++)
@@ -205,7 +246,10 @@ int pesx_neb_run(pesx_neb *b, pesx_neb_callback cb, void *cb_data)
             if (max_step > 0.0)
                 limit = 0.5 * largest_move(dx, nv);
             copy_restore(&keep, b);
-            pesx_minimizer_reset(m);
+            if (use_pl)
+                neb_lbfgs_reset(&pl);
+            else
+                pesx_minimizer_reset(m);
         } else if (max_step > 0.0) {
             limit = fmin(max_step, 1.5 * limit);
         }
@@ -214,6 +258,7 @@ done:
     if (have_keep)
         copy_release(&keep);
     pesx_minimizer_free(m);
+    neb_lbfgs_release(&pl);
     free(g);
     free(dx);
     free(frozen);

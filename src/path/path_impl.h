@@ -50,4 +50,24 @@ void neb_project(pesx_neb *b);
 /* Per-atom max and 2-norm of v (dim) over free coordinates. */
 void neb_norms(const pesx_neb *b, const double *v, double *fmax, double *fnorm);
 
+/* Global L-BFGS on the moving images with H0 = gamma blockdiag(P_i^-1),
+ * P_i built when the history starts (neb_lbfgs.c). */
+typedef struct {
+    size_t n, dim, n_img, m;  /* coordinates, per image, images, memory */
+    double *s, *y, *rho, *alpha;
+    size_t len, newest;
+    double *x0, *g0, *pz;
+    int have_prev;
+    double h0;                /* step per force before the first pair   */
+    pesx_precon **pc;         /* one per image; NULL: H0 = (s.y/y.y) I   */
+} neb_lbfgs;
+
+int neb_lbfgs_init(neb_lbfgs *L, size_t n_img, size_t dim, size_t memory, double h0,
+                   const pesx_minimizer_params *precon);
+void neb_lbfgs_release(neb_lbfgs *L);
+void neb_lbfgs_reset(neb_lbfgs *L);
+/* dx = -H g at x (frozen: dim flags of one image, or NULL). */
+int neb_lbfgs_step(neb_lbfgs *L, const double *x, const double *g, const unsigned char *frozen,
+                   double *dx);
+
 #endif
