@@ -9,6 +9,11 @@
 # Symmetry functions: n2p2's size for this system (28 Al, 14 Au; radial type
 # 2 with rs = 0 on an eta grid and wide angular type 9, cos cutoff 6 A),
 # written below as an n2p2 input.nn and given with --sf.
+# Measured (OMP_NUM_THREADS=1, loaded 2-core machine, pesx fit's default
+# EKF settings): 1 member: test 0.095 meV/atom, 4.99 meV/A, 65 s CPU, NEB
+# 0.3737 eV; 3 members: test 0.087 meV/atom, 4.80 meV/A, 164 s CPU, NEB
+# 0.3741 +- 0.0003 eV.  (Adam 60 + L-BFGS polish 150, one member: 0.153
+# meV/atom, 5.52 meV/A, 89 s CPU, NEB 0.3715 eV.)
 : "${PESX:?PESX must name the pesx binary}" "${PESX_SHARED:?PESX_SHARED must name ../shared}"
 members=${1:-3}
 [ $# -gt 0 ] && shift

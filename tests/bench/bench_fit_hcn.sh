@@ -4,9 +4,13 @@
 # then a CI-NEB HCN -> HNC through the README's bent initial guess; prints
 # test RMSEs, CPU time and the barriers against DFT (2.1692 / 1.4480 eV).
 # pesx fit's defaults (EKF); "--optimizer adam --epochs 150 --polish 200" is
-# the cheaper Adam fit (measured, 3 members, 1 thread: EKF test 1.09 meV/atom,
-# 60 meV/A, 168 s CPU, NEB 2.1681 +- 0.0006 / 1.4471 +- 0.0008 eV; Adam
-# 1.86 meV/atom, 89 meV/A, 22 s CPU, NEB 2.1629 +- 0.0029 / 1.4419 +- 0.0023).
+# the cheaper Adam fit. Measured, 3 members, OMP_NUM_THREADS=1, loaded machine:
+#   defaults (EKF 20 epochs, threshold 0.5): test 0.52 meV/atom, 31 meV/A,
+#     191 s CPU; NEB 2.1687 +- 0.0006 / 1.4476 +- 0.0002 eV
+#   EKF without threshold: 1.09 meV/atom, 60 meV/A, 168 s CPU;
+#     NEB 2.1681 +- 0.0006 / 1.4471 +- 0.0008 eV
+#   Adam 150 + polish 200: 1.86 meV/atom, 89 meV/A, 22 s CPU;
+#     NEB 2.1629 +- 0.0029 / 1.4419 +- 0.0023 eV
 #
 #   PESX=build/pesx PESX_SHARED=../shared sh tests/bench/bench_fit_hcn.sh [MEMBERS] [fit options]
 : "${PESX:?PESX must name the pesx binary}" "${PESX_SHARED:?PESX_SHARED must name ../shared}"
