@@ -234,7 +234,7 @@ END_TEST
  * after every step, to check the rule of params.reject_rise. */
 typedef struct {
     size_t n;                 /* images                                */
-    int have_prev, prev_climbing;
+    int have_prev, prev_climbing, prev_taken_back;
     double prev_fnorm;
     double prev_x[3 * 11];
     size_t prev_rejected, prev_image_calls;
@@ -260,11 +260,15 @@ static int log_step(void *data, pesx_neb *b, const pesx_neb_status *st)
                 ck_assert(memcmp(pesx_neb_image(b, i), L->prev_x + 3 * i, 3 * sizeof(double)) == 0);
             ck_assert_uint_eq(st->image_calls, L->prev_image_calls + (L->n - 2));
             L->n_taken_back++;
-        } else if (st->climbing == L->prev_climbing && fnorm > L->rise * L->prev_fnorm &&
+        } else if (st->climbing == L->prev_climbing && !L->prev_taken_back &&
+                   fnorm > L->rise * L->prev_fnorm &&
                    st->fmax > L->fmax_floor) {
+            /* a rise the rule applies to (same NEB force, not right after
+             * a step taken back) */
             L->n_big_rises++;
         }
     }
+    L->prev_taken_back = L->have_prev && st->rejected > L->prev_rejected;
     L->have_prev = 1;
     L->prev_climbing = st->climbing;
     L->prev_fnorm = fnorm;

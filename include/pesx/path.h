@@ -69,7 +69,8 @@ typedef struct {
     size_t max_steps;    /* optimizer steps (1000)                               */
     /* A step after which the band's NEB force norm is more than reject_rise
      * times what it was and the band fmax above reject_fmax, or an image's
-     * energy or force is not finite, is taken back (pesx_neb_run).  Keeps
+     * energy or force is not finite, is taken back (pesx_neb_run; the
+     * force test is skipped for the step right after one taken back).  Keeps
      * L-BFGS from running away on rough surfaces (neural networks off
      * their data; Mueller-Brown with long steps); the floor spares the
      * small rises near convergence that L-BFGS recovers from itself

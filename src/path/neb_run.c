@@ -107,8 +107,11 @@ static void copy_restore(const band_copy *c, pesx_neb *b)
     neb_project(b);
 }
 
-/* 1 when the step that led to the current band is to be taken back. */
-static int bad_step(const pesx_neb *b, const band_copy *c)
+/* 1 when the step that led to the current band is to be taken back.  The
+ * force norm is not compared right after a step taken back: the NEB force
+ * can jump under a step of any size (the improved tangent or the highest
+ * image switching), and taking back every step would stop the run. */
+static int bad_step(const pesx_neb *b, const band_copy *c, int after_reject)
 {
     double rise = b->p.reject_rise;
     for (size_t i = 1; i + 1 < b->n_img; i++)
@@ -117,7 +120,8 @@ static int bad_step(const pesx_neb *b, const band_copy *c)
     for (size_t k = b->dim; k < (b->n_img - 1) * b->dim; k++)
         if (!isfinite(b->f[k]) || !isfinite(b->fneb[k]))
             return 1;
-    return rise > 0.0 && band_fnorm(b) > rise * c->fnorm && b->fmax > b->p.reject_fmax;
+    return rise > 0.0 && !after_reject && band_fnorm(b) > rise * c->fnorm &&
+           b->fmax > b->p.reject_fmax;
 }
 
 /* Largest move of one atom in dx (n_moving * dim). */
@@ -240,7 +244,7 @@ int pesx_neb_run(pesx_neb *b, pesx_neb_callback cb, void *cb_data)
         b->step++;
         if ((status = pesx_neb_eval(b)))
             goto done;
-        rejected = bad_step(b, &keep);
+        rejected = bad_step(b, &keep, rejected);
         if (rejected) {
             b->rejected++;
             if (max_step > 0.0)
