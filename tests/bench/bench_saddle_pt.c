@@ -20,7 +20,9 @@
  * Also from a random guess over the free atoms (seeded by the case index).
  *
  *   PESX_SHARED=../shared tests/bench/bench_saddle_pt [--images N] [--neb-fmax F]
- *       [--neb-steps N] [--rot-angle DEG] [--rot-max N] [--max-step D] [--h0 H]
+ *       [--neb-steps N] [--neb-precon auto|exp|none] [--rot-angle DEG] [--rot-max N]
+ *       [--rot-skip N] [--rotation lbfgs|cg|davidson] [--translator NAME]
+ *       [--precon exp|none] [--memory M] [--max-step D] [--h0 H]
  *       [--separation D] [--cases i,j,..] [--no-mode]
  */
 #include <math.h>
@@ -44,10 +46,12 @@ typedef struct {
     size_t n_images;   /* NEB images including endpoints */
     double neb_fmax;
     size_t neb_steps;
+    int neb_precon;    /* mp.precon of the band (AUTO: the library default) */
     pesx_dimer_params dp;
     int do_mode;
     int trace;
     int check;
+    int connect;       /* also relax from the saddle to both sides (not counted) */
     const char *cases;
 } bench_opts;
 
@@ -128,9 +132,11 @@ int main(int argc, char **argv)
     op.n_images = 3; /* one moving image: 56.9 mean FCs; 2 moving 60.2, 3 moving 69.1 */
     op.neb_fmax = 0.3;
     op.neb_steps = 10;
+    op.neb_precon = PESX_PRECON_AUTO;
     op.do_mode = 1;
     op.trace = 0;
     op.check = 1;
+    op.connect = 0;
     op.cases = NULL;
     pesx_dimer_params_default(&op.dp);
     for (int i = 1; i < argc; i++) {
@@ -142,6 +148,10 @@ int main(int argc, char **argv)
         }
         if (!strcmp(a, "--trace")) {
             op.trace = 1;
+            continue;
+        }
+        if (!strcmp(a, "--connect")) {
+            op.connect = 1;
             continue;
         }
         if (!strcmp(a, "--no-mode")) {
@@ -185,6 +195,9 @@ int main(int argc, char **argv)
             }
         } else if (!strcmp(a, "--precon"))
             op.dp.mp.precon = !strcmp(v, "exp") ? PESX_PRECON_EXP : PESX_PRECON_NONE;
+        else if (!strcmp(a, "--neb-precon"))
+            op.neb_precon = !strcmp(v, "none") ? PESX_PRECON_NONE
+                            : !strcmp(v, "exp") ? PESX_PRECON_EXP : PESX_PRECON_AUTO;
         else if (!strcmp(a, "--cases"))
             op.cases = v;
         else {
@@ -218,10 +231,14 @@ int main(int argc, char **argv)
     const pesx_atoms *ra = fr.atoms;
     size_t n3 = 3 * ra->n;
     printf("# pesx NEB-then-dimer on the OptBench Pt heptamer pairs: NEB %zu images (%zu moving), "
-           "k 5, linear, climbing, L-BFGS, stop at band fmax %g or %zu steps; dimer: rotation %s, "
+           "k 5, linear, climbing, L-BFGS%s, stop at band fmax %g or %zu steps; dimer: rotation %s, "
            "separation %g, angle %g deg, rot-max %zu, rot-skip %zu, max step %g, h0 %g; "
            "converged |grad| < 1e-3\n",
-           op.n_images, op.n_images - 2, op.neb_fmax, op.neb_steps,
+           op.n_images, op.n_images - 2,
+           op.neb_precon == PESX_PRECON_NONE ? "" : op.neb_precon == PESX_PRECON_EXP
+                                                        ? " (preconditioned)"
+                                                        : " (precon auto)",
+           op.neb_fmax, op.neb_steps,
            op.dp.rotation == PESX_DIMER_ROT_CG         ? "cg"
            : op.dp.rotation == PESX_DIMER_ROT_DAVIDSON ? "davidson"
                                                        : "lbfgs",
@@ -232,6 +249,7 @@ int main(int argc, char **argv)
            "dimer", "E_saddle", "E_ref", "dE_ref", "neg", "fnorm", "mode_FCs(guess/random)");
     size_t *fcs = calloc(128, sizeof *fcs), *mfcs = calloc(128, sizeof *mfcs);
     size_t *rfcs = calloc(128, sizeof *rfcs), n_rmode = 0, n_rmode_fail = 0;
+    size_t n_joined = 0;
     size_t n_ok = 0, n_fail = 0, n_mode = 0, n_mode_fail = 0, n_ref = 0, n_first = 0;
     double *mode = malloc(n3 * sizeof *mode), *x = malloc(n3 * sizeof *x);
     double *mguess = malloc(n3 * sizeof *mguess);
@@ -267,6 +285,7 @@ int main(int argc, char **argv)
         np.fmax = op.neb_fmax;
         np.fmax_ci = op.neb_fmax;
         np.max_steps = op.neb_steps;
+        np.mp.precon = op.neb_precon;
         pesx_neb *b = pesx_neb_alloc(pot, ra, op.n_images, &np);
         if (!b) {
             fprintf(stderr, "bench_saddle_pt: %s\n", pesx_error_last()->msg);
@@ -359,6 +378,30 @@ int main(int argc, char **argv)
                 snprintf(mstr + used, sizeof mstr - used, "/FAIL");
             }
         }
+        char cstr[64] = "";
+        if (ok && op.connect) {
+            /* the minima on both sides of the saddle: the reactant's and the
+             * product's energies (to 1 meV) when the saddle joins them */
+            double *xm = malloc(n3 * sizeof *xm), *xp = malloc(n3 * sizeof *xp);
+            pesx_minimizer_params cmp;
+            pesx_minimizer_params_default(&cmp);
+            cmp.precon_atoms = ra;
+            pesx_converge cv;
+            pesx_converge_default(&cv);
+            cv.fmax = 1e-3;
+            pesx_dimer_connection cn;
+            if (pesx_dimer_connect(&o, x, mode, 0.1, &pesx_minimizer_lbfgs, &cmp, &cv, xm, xp,
+                                   &cn) == PESX_OK) {
+                double er = fr.energy, ep = fp.energy;
+                int joined = (fabs(cn.em - er) < 1e-3 && fabs(cn.ep - ep) < 1e-3) ||
+                             (fabs(cn.ep - er) < 1e-3 && fabs(cn.em - ep) < 1e-3);
+                n_joined += joined;
+                snprintf(cstr, sizeof cstr, "  minima %+.4f %+.4f eV%s", cn.em - er, cn.ep - er,
+                         joined ? " (joins R and P)" : "");
+            }
+            free(xm);
+            free(xp);
+        }
         if (ok) {
             fcs[n_ok++] = total;
             n_first++;
@@ -366,10 +409,10 @@ int main(int argc, char **argv)
         } else {
             n_fail++;
         }
-        printf("  %-10s %6s %5zu %5zu %5zu %16.6f %14.5f %9.5f %4zu %6.1e %s%s\n", name,
+        printf("  %-10s %6s %5zu %5zu %5zu %16.6f %14.5f %9.5f %4zu %6.1e %s%s%s\n", name,
                ok ? "ok" : "FAIL", total, neb_calls, total - neb_calls, res.energy, eref,
                res.energy - eref, neg, res.fnorm, mstr,
-               ok ? (at_ref ? "" : "  (other saddle)") : "");
+               ok ? (at_ref ? "" : "  (other saddle)") : "", cstr);
         fflush(stdout);
         pesx_vib_release(&v);
         pesx_atoms_objective_release(&ao);
@@ -378,6 +421,9 @@ int main(int argc, char **argv)
     stats("double-ended saddle search (NEB then dimer), every force call", fcs, n_ok, n_fail);
     printf("# first-order saddles (one negative Hessian eigenvalue, |grad| < 1e-3): %zu; at the "
            "cases.tsv reference saddle (|dE| < 2 meV): %zu\n", n_first, n_ref);
+    if (op.connect)
+        printf("# saddles whose two sides relax to the reactant and the product (1 meV): %zu\n",
+               n_joined);
     if (op.do_mode)
     {
         stats("lowest mode from the saddle to overlap 0.99 (guess: product - reactant)", mfcs,
