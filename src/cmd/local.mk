@@ -11,3 +11,8 @@ pesx_SOURCES += src/cmd/convert.c
 dist_man_MANS += man/pesx-convert.1
 TESTS += tests/cli/convert.sh
 EXTRA_DIST += tests/cli/convert.sh
+# pesx neb superposes a free molecule's product on its reactant (--no-align);
+# LJ7 minima shared with tests/cli/saddle_align.sh
+TESTS += tests/cli/neb_align.sh
+EXTRA_DIST += tests/cli/neb_align.sh tests/data/lj7/README.md tests/data/lj7/bipyramid.xyz \
+	tests/data/lj7/octahedron.xyz

@@ -9,12 +9,14 @@
 #include <string.h>
 
 #include <pesx/path.h>
+#include <pesx/structure_align.h>
 
 static const char usage[] =
     "pesx neb REACTANT.xyz PRODUCT.xyz -p POT [--images N] [--interp idpp|linear]\n"
-    "         [--guess GUESS.xyz] [--relax-ends] [--k K] [--k-min K] [--climb auto|on|off]\n"
-    "         [--climb-after F] [--fmax F] [--fmax-ci F] [--fnorm-ci F] [--max-steps N]\n"
-    "         [--optimizer lbfgs|fire] [--precon auto|exp|none] [--max-step D]\n"
+    "         [--guess GUESS.xyz] [--relax-ends] [--no-align] [--k K] [--k-min K]\n"
+    "         [--climb auto|on|off] [--climb-after F] [--fmax F] [--fmax-ci F]\n"
+    "         [--fnorm-ci F] [--max-steps N] [--optimizer lbfgs|fire]\n"
+    "         [--precon auto|exp|none] [--max-step D]\n"
     "         [--memory M] [-o BAND.xyz] [--saddle SADDLE.xyz] [--traj TRAJ.xyz]\n"
     "         [--checkpoint FILE] [--checkpoint-every N] [--report REPORT.xml]\n"
     "         [--plot PROFILE.svg] [-q] [-v]\n"
@@ -26,6 +28,8 @@ static const char usage[] =
     "      --guess FILE       intermediate structures (frames of FILE) the initial path\n"
     "                         passes through, piecewise linearly\n"
     "      --relax-ends       relax both endpoints first (L-BFGS, to --fmax-ci)\n"
+    "      --no-align         keep the product (and guesses) of a free molecule as\n"
+    "                         given instead of superposing them on the reactant\n"
     "      --k K              spring constant, eV/A^2 (default 5)\n"
     "      --k-min K          energy-weighted springs from K (low) to --k (high)\n"
     "      --climb MODE       climbing image: auto (default: once the band fmax is\n"
@@ -199,10 +203,34 @@ static int relax(pesx_potential *pot, pesx_frame *f, double fmax, size_t *calls,
     return status;
 }
 
+/* A free molecule's product (and guesses) given in another orientation
+ * would make the interpolated band turn the whole molecule, and the
+ * "barrier" would be that of the rotation path: superpose them on the
+ * reactant first (Kabsch).  Periodic cells, fixed atoms and model surfaces
+ * are left as they are. */
+static int superpose_on_reactant(const pesx_potential *pot, const pesx_frame *fr, pesx_frame *fp,
+                                 pesx_frame *guesses, size_t n_guess, const char *ppath)
+{
+    pesx_align al;
+    int status;
+    if (pesx_potential_flags(pot) & PESX_POTENTIAL_MODEL_SURFACE)
+        return CMD_OK;
+    if ((status = pesx_align_superpose(fr->atoms, fp->atoms, 0, &al)))
+        return cmd_fail(status);
+    if (al.rigid)
+        pesx_info("superposed %s on the reactant (free molecule): RMSD %.4f A after the best "
+                  "rotation and translation (--no-align keeps it as given)",
+                  ppath, al.rmsd);
+    for (size_t g = 0; g < n_guess; g++)
+        if ((status = pesx_align_superpose(fr->atoms, guesses[g].atoms, 0, NULL)))
+            return cmd_fail(status);
+    return CMD_OK;
+}
+
 int cmd_neb(int argc, char **argv)
 {
     enum {
-        O_INTERP = 256, O_GUESS, O_RELAX, O_K, O_KMIN, O_CLIMB, O_CLIMB_AFTER, O_FMAX, O_FMAX_CI,
+        O_INTERP = 256, O_GUESS, O_RELAX, O_NO_ALIGN, O_K, O_KMIN, O_CLIMB, O_CLIMB_AFTER, O_FMAX, O_FMAX_CI,
         O_FNORM_CI, O_MAX_STEPS, O_OPTIMIZER, O_PRECON, O_MAX_STEP, O_MEMORY, O_SADDLE, O_TRAJ, O_CHK,
         O_CHK_EVERY, O_RESUME, O_REPORT, O_PLOT
     };
@@ -212,6 +240,7 @@ int cmd_neb(int argc, char **argv)
         {"interp", required_argument, NULL, O_INTERP},
         {"guess", required_argument, NULL, O_GUESS},
         {"relax-ends", no_argument, NULL, O_RELAX},
+        {"no-align", no_argument, NULL, O_NO_ALIGN},
         {"k", required_argument, NULL, O_K},
         {"k-min", required_argument, NULL, O_KMIN},
         {"climb", required_argument, NULL, O_CLIMB},
@@ -243,7 +272,7 @@ int cmd_neb(int argc, char **argv)
     pesx_frame fr, fp, *guesses = NULL;
     size_t n_guess = 0, n_knots = 0, pre_calls = 0;
     long n_images = 7, count;
-    int interp = PESX_INTERP_IDPP, relax_ends = 0, images_set = 0;
+    int interp = PESX_INTERP_IDPP, relax_ends = 0, align = 1, images_set = 0;
     pesx_neb *band = NULL;
     pesx_report rep;
     run_state rs;
@@ -279,6 +308,7 @@ int cmd_neb(int argc, char **argv)
             break;
         case O_GUESS: guess = optarg; break;
         case O_RELAX: relax_ends = 1; break;
+        case O_NO_ALIGN: align = 0; break;
         case O_K:
             if (cmd_parse_positive("--k", optarg, &np.k))
                 return CMD_BAD_INPUT;
@@ -371,8 +401,9 @@ int cmd_neb(int argc, char **argv)
         return cmd_usage_error("--fmax 0 with --climb off leaves no convergence test");
     if (np.climb != PESX_CLIMB_OFF && np.fmax_ci <= 0 && np.fnorm_ci <= 0)
         return cmd_usage_error("--fmax-ci 0 needs --fnorm-ci: the climbing image needs a test");
-    if (resume && (guess || relax_ends))
-        return cmd_usage_error("--resume continues a band: --guess and --relax-ends do not apply");
+    if (resume && (guess || relax_ends || !align))
+        return cmd_usage_error(
+            "--resume continues a band: --guess, --relax-ends and --no-align do not apply");
 
     if (!(pot = cmd_open_potential(spec)))
         return CMD_BAD_INPUT;
@@ -483,6 +514,8 @@ int cmd_neb(int argc, char **argv)
                 goto out;
             }
         }
+        if (align && (exit_code = superpose_on_reactant(pot, &fr, &fp, guesses, n_guess, ppath)))
+            goto out;
         n = fr.atoms->n;
         N = (size_t)n_images + 2;
         band = pesx_neb_alloc(pot, fr.atoms, N, &np);

@@ -29,3 +29,14 @@ finish() {
     echo "$checks checks, $failures failed"
     [ "$failures" -eq 0 ]
 }
+
+# turn FILE.xyz: the structure of a plain XYZ file rotated by 0.7 rad about
+# z, then 1.1 rad about x, and translated by (3, -2, 5), on stdout;
+# MIRROR=1 first reflects x -> -x
+turn() {
+    awk -v mirror="${MIRROR:-0}" 'NR <= 2 { print; next } {
+        x = mirror ? -$2 : $2; y = $3; z = $4; a = 0.7; b = 1.1
+        x1 = cos(a) * x - sin(a) * y; y1 = sin(a) * x + cos(a) * y
+        y2 = cos(b) * y1 - sin(b) * z; z2 = sin(b) * y1 + cos(b) * z
+        printf "%s %.10f %.10f %.10f\n", $1, x1 + 3, y2 - 2, z2 + 5 }' "$1"
+}

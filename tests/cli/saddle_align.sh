@@ -24,37 +24,7 @@ XYZ
 awk 'NR <= 2 { print; next } { print $1, $2, $3, $4, -$5, -$6, -$7 }' \
     "$work/start.xyz" >"$work/start-neg.xyz"
 # the two minima the saddle connects (pesx opt --fmax 1e-7 from the saddle +- 0.1 A along the mode)
-cat >"$work/bipyramid.xyz" <<'XYZ'
-7
-LJ7 pentagonal bipyramid, E = -16.5053841680
-Ar   0.9426303383   0.0588670600  -0.1048125576
-Ar   0.2558365527   0.9403048213   0.0174799294
-Ar  -0.7941414646   0.5513937393   0.1168178205
-Ar  -0.7562697812  -0.5704042889   0.0559195262
-Ar   0.3171142236  -0.8748025172  -0.0810555804
-Ar   0.0575592442  -0.0076662891   0.5703762674
-Ar  -0.0714912966   0.0498098149  -0.5686366122
-XYZ
-cat >"$work/octahedron.xyz" <<'XYZ'
-7
-LJ7 capped octahedron, E = -15.9350430605
-Ar   0.6510356883   0.2106820544   0.1282009842
-Ar   0.2378065298   1.0756163735  -0.4472031138
-Ar  -0.4167181613   0.5174839605   0.2669713943
-Ar  -0.7453888631  -0.5201382152   0.0233353268
-Ar   0.3202958389  -0.8263455849  -0.1151661669
-Ar  -0.0031741177  -0.3453505799   0.8401560266
-Ar  -0.0926201511   0.0355550493  -0.6902056655
-XYZ
-# rotate by 0.7 rad about z, then 1.1 rad about x, and translate by (3, -2, 5);
-# MIRROR=1 first reflects x -> -x
-turn() {
-    awk -v mirror="${MIRROR:-0}" 'NR <= 2 { print; next } {
-        x = mirror ? -$2 : $2; y = $3; z = $4; a = 0.7; b = 1.1
-        x1 = cos(a) * x - sin(a) * y; y1 = sin(a) * x + cos(a) * y
-        y2 = cos(b) * y1 - sin(b) * z; z2 = sin(b) * y1 + cos(b) * z
-        printf "%s %.10f %.10f %.10f\n", $1, x1 + 3, y2 - 2, z2 + 5 }' "$1"
-}
+cp "$top_srcdir/tests/data/lj7/bipyramid.xyz" "$top_srcdir/tests/data/lj7/octahedron.xyz" "$work/"
 turn "$work/octahedron.xyz" >"$work/octahedron-turned.xyz"
 turn "$work/bipyramid.xyz" >"$work/bipyramid-turned.xyz"
 MIRROR=1 turn "$work/octahedron.xyz" >"$work/octahedron-mirror.xyz"
