@@ -68,14 +68,17 @@ typedef struct {
     double fnorm_ci;     /* climbing image: 2-norm of its force; 0 = unused (0)  */
     size_t max_steps;    /* optimizer steps (1000)                               */
     /* A step after which the band's NEB force norm is more than reject_rise
-     * times what it was and the band fmax above reject_fmax, or an image's
+     * times the smallest since the optimizer's history started and the band
+     * fmax above reject_fmax, or an image's
      * energy or force is not finite, is taken back (pesx_neb_run; the
      * force test is skipped for the step right after one taken back).  Keeps
      * L-BFGS from running away on rough surfaces (neural networks off
      * their data; Mueller-Brown with long steps); the floor spares the
      * small rises near convergence that L-BFGS recovers from itself
-     * (OptBench Pt: 45.3 force calls per image with or without the rule;
-     * without the floor 1.6 more, on the first 43 pairs).                  */
+     * (OptBench Pt, L-BFGS without preconditioner: 45.3 force calls per
+     * image without the rule, 46.0 with it, 1.6 more without the floor on
+     * the first 43 pairs; preconditioned: the IDPP start of pair 44 ran
+     * away without the non-monotone reference, 30.2 on all with it).      */
     double reject_rise;  /* 0 = take back only non-finite results (3)        */
     double reject_fmax;  /* eV/A (1)                                          */
     /* 1: a structure without pbc or fixed atoms under a potential that is

@@ -6,9 +6,11 @@
  * driver, which then resets the history.
  *
  * The driver keeps the last accepted band.  A step after which an image's
- * energy or force is not finite, or the band's NEB force norm has grown by
- * more than params.reject_rise times while the band fmax is above
- * params.reject_fmax, is taken back (its force calls count): the band
+ * energy or force is not finite, or the band's NEB force norm is more than
+ * params.reject_rise times the smallest since the history started (a
+ * non-monotone test: a creeping rise of 1.5 per step is caught too) while
+ * the band fmax is above params.reject_fmax, is taken back (its force
+ * calls count): the band
  * returns to the accepted one, the minimizer forgets its history and the
  * next steps are limited to half the rejected one's largest atom move (the
  * limit grows back by 1.5 per accepted step up to max_step).  Without this
@@ -45,6 +47,7 @@ typedef struct {
     double *x, *e, *f, *member_e, *e_std;
     size_t *n_extrap;
     double fnorm;
+    double fref;  /* the smallest fnorm since the history started */
 } band_copy;
 
 static void copy_release(band_copy *c)
@@ -83,7 +86,7 @@ static double band_fnorm(const pesx_neb *b)
     return sqrt(s);
 }
 
-static void copy_save(band_copy *c, const pesx_neb *b)
+static void copy_save(band_copy *c, const pesx_neb *b, int fresh)
 {
     size_t N = b->n_img, nm = b->n_members ? b->n_members : 1;
     memcpy(c->x, b->x, N * b->dim * sizeof *c->x);
@@ -93,6 +96,7 @@ static void copy_save(band_copy *c, const pesx_neb *b)
     memcpy(c->e_std, b->e_std, N * sizeof *c->e_std);
     memcpy(c->n_extrap, b->n_extrap, N * sizeof *c->n_extrap);
     c->fnorm = band_fnorm(b);
+    c->fref = (fresh || !(c->fref < c->fnorm)) ? c->fnorm : c->fref;
 }
 
 static void copy_restore(const band_copy *c, pesx_neb *b)
@@ -120,7 +124,7 @@ static int bad_step(const pesx_neb *b, const band_copy *c, int after_reject)
     for (size_t k = b->dim; k < (b->n_img - 1) * b->dim; k++)
         if (!isfinite(b->f[k]) || !isfinite(b->fneb[k]))
             return 1;
-    return rise > 0.0 && !after_reject && band_fnorm(b) > rise * c->fnorm &&
+    return rise > 0.0 && !after_reject && band_fnorm(b) > rise * c->fref &&
            b->fmax > b->p.reject_fmax;
 }
 
@@ -164,7 +168,7 @@ int pesx_neb_run(pesx_neb *b, pesx_neb_callback cb, void *cb_data)
     int use_pl = pesx_neb_uses_precon(b);
     pesx_neb_status st;
     band_copy keep;
-    int status, have_keep = 0, rejected = 0;
+    int status, have_keep = 0, rejected = 0, fresh = 1;
 
     memset(&keep, 0, sizeof keep);
     memset(&pl, 0, sizeof pl);
@@ -193,6 +197,7 @@ int pesx_neb_run(pesx_neb *b, pesx_neb_callback cb, void *cb_data)
         if (b->p.climb == PESX_CLIMB_AUTO && !b->climbing &&
             b->fmax < fmax(b->p.climb_after, b->p.fmax)) {
             b->climbing = 1;
+            fresh = 1;
             neb_project(b);
             if (use_pl)
                 neb_lbfgs_reset(&pl);
@@ -200,7 +205,8 @@ int pesx_neb_run(pesx_neb *b, pesx_neb_callback cb, void *cb_data)
                 pesx_minimizer_reset(m);
         }
         if (!rejected)
-            copy_save(&keep, b);
+            copy_save(&keep, b, fresh);
+        fresh = 0;
         b->converged = converged(b);
         pesx_neb_get_status(b, &st);
         if (cb && (status = cb(cb_data, b, &st)))
@@ -250,6 +256,7 @@ int pesx_neb_run(pesx_neb *b, pesx_neb_callback cb, void *cb_data)
             if (max_step > 0.0)
                 limit = 0.5 * largest_move(dx, nv);
             copy_restore(&keep, b);
+            keep.fref = keep.fnorm; /* the history starts again here */
             if (use_pl)
                 neb_lbfgs_reset(&pl);
             else
