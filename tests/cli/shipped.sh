@@ -36,7 +36,7 @@ shipped() {
 }
 
 shipped agcu100 0.03
-shipped ch3nc 0.1 --guess "$src/examples/ch3nc/guess.xyz" --optimizer fire
+shipped ch3nc 0.1 --guess "$src/examples/ch3nc/guess.xyz"
 
 # a name that is not installed: a clear error, exit 2
 expect 2 'no-such-potential' "unknown potential name" -- \
