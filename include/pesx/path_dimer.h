@@ -42,7 +42,9 @@ typedef struct {
     int rotation;           /* PESX_DIMER_ROT_* (DAVIDSON)                             */
     size_t rot_max;         /* trial rotations (Davidson: new vectors) per step (4)    */
     /* Stop rotating when the estimated angle is below, rad; 0 = the
-     * rotation's own: 5 deg for L-BFGS and CG, 10 deg for Davidson (0).
+     * rotation's own: 10 deg for Davidson when preconditioned (surfaces
+     * and bulk), else 5 deg (0; LJ7 from a strained start loses an atom
+     * with an unpreconditioned Davidson at 10 deg).
      * Davidson's estimate 0.5 atan(2 |r| / gap) uses the gap between the
      * two lowest Ritz values of the last subspace; Pt heptamer pairs
      * (bench_saddle_pt): 5 deg 75.0, 10 deg 69.1, 20 deg 66.9 mean force
@@ -83,7 +85,8 @@ typedef struct {
 } pesx_dimer_params;
 
 void pesx_dimer_params_default(pesx_dimer_params *p);
-/* The rotation threshold in effect (rot_angle, or the rotation's default). */
+/* The rotation threshold in effect (rot_angle, or the rotation's default;
+ * call after pesx_dimer_params_auto). */
 double pesx_dimer_rot_angle(const pesx_dimer_params *p);
 /* Choose remove_translation/remove_rotation for a structure: translation when
  * no atom is fixed and there are at least 2 atoms; rotation when in addition

@@ -42,7 +42,7 @@ static const char usage[] =
     "      --rotation R         dimer rotation: davidson (default), or lbfgs or cg directions\n"
     "      --separation D       dimer half-length, A (default 0.01)\n"
     "      --rot-angle DEG      rotate until the estimated angle is below DEG\n"
-    "                           (default 10 for davidson, 5 for lbfgs and cg)\n"
+    "                           (default 10 for davidson on surfaces and bulk, else 5)\n"
     "      --rot-max N          trial rotations (davidson: new directions) per step (4)\n"
     "      --rot-skip N         steps without rotating once the mode is stable, up to N (8)\n"
     "      --translator NAME    dimer-lbfgs (default), or lbfgs / fire through the opt API\n"

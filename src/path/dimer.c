@@ -6,9 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_eigen.h>
-#include <gsl/gsl_matrix.h>
-
 #include <pesx/path_dimer.h>
 #include "path/dimer_impl.h"
 
@@ -46,11 +43,24 @@ void pesx_dimer_params_default(pesx_dimer_params *p)
     p->remove_rotation = 0;
 }
 
+/* Whether the translation (and the Davidson rotation) use the preconditioner. */
+static int uses_precon(const pesx_dimer_params *p, size_t n)
+{
+    return n % 3 == 0 && n > 0 && !p->translator &&
+           (p->mp.precon == PESX_PRECON_EXP ||
+            (p->mp.precon == PESX_PRECON_AUTO && p->mp.precon_atoms));
+}
+
 double pesx_dimer_rot_angle(const pesx_dimer_params *p)
 {
     if (p->rot_angle > 0)
         return p->rot_angle;
-    return (p->rotation == PESX_DIMER_ROT_DAVIDSON ? 10.0 : 5.0) * M_PI / 180.0;
+    /* 10 degrees only where the preconditioned Davidson was measured
+     * robust with it (Pt heptamer pairs); LJ7 from a strained start
+     * evaporates an atom at 10 degrees, converges at 5 */
+    int pc = p->mp.precon == PESX_PRECON_EXP ||
+             (p->mp.precon == PESX_PRECON_AUTO && p->mp.precon_atoms);
+    return (p->rotation == PESX_DIMER_ROT_DAVIDSON && pc ? 10.0 : 5.0) * M_PI / 180.0;
 }
 
 void pesx_dimer_params_auto(pesx_dimer_params *p, const pesx_atoms *a)
@@ -83,9 +93,9 @@ typedef struct {
     double rot_angle;   /* pesx_dimer_rot_angle(p) */
     double a1_last;     /* Fourier amplitude of the last rotation fit, or 0 */
     /* Davidson rotation: basis V and H V (DAV_MAX x n each), small matrices */
-    double *V, *HV, *T, *Y, *ev;
+    double *V, *HV, *T, *ev;
     double gap_last;    /* lambda2 - lambda1 estimated by the last Davidson phase, or 0 */
-    pesx_precon *pc;    /* Davidson: P^-1 on the residual (Olsen-free preconditioned Davidson) */
+    pesx_precon *pc;    /* Davidson: P^-1 on the residual (surfaces and bulk) */
     size_t rotations;
 } dimer_ws;
 
@@ -110,7 +120,6 @@ static void ws_free(dimer_ws *w)
     free(w->V);
     free(w->HV);
     free(w->T);
-    free(w->Y);
     free(w->ev);
     pesx_precon_free(w->pc);
 }
@@ -142,14 +151,10 @@ static int ws_alloc(dimer_ws *w, pesx_objective *o, const pesx_dimer_params *p)
         w->V = calloc(DAV_MAX * (n ? n : 1), sizeof(double));
         w->HV = calloc(DAV_MAX * (n ? n : 1), sizeof(double));
         w->T = calloc(DAV_MAX * DAV_MAX, sizeof(double));
-        w->Y = calloc(DAV_MAX * DAV_MAX, sizeof(double));
         w->ev = calloc(DAV_MAX, sizeof(double));
-        if (!w->V || !w->HV || !w->T || !w->Y || !w->ev)
+        if (!w->V || !w->HV || !w->T || !w->ev)
             goto nomem;
-        if (n % 3 == 0 && n > 0 &&
-            (p->mp.precon == PESX_PRECON_EXP ||
-             (p->mp.precon == PESX_PRECON_AUTO && p->mp.precon_atoms)) &&
-            !(w->pc = pesx_precon_alloc(n, &p->mp))) {
+        if (uses_precon(p, n) && !(w->pc = pesx_precon_alloc(n, &p->mp))) {
             ws_free(w);
             return pesx_error_last()->code;
         }
@@ -388,46 +393,75 @@ static int rotate(dimer_ws *w, const double *x0, double *mode, size_t rot_max, d
     return PESX_OK;
 }
 
-/* Lowest eigenpair of the symmetric k x k matrix T (row-major): value into
- * *theta, vector into y; the second value into *theta2 (k >= 2, else
- * +inf). */
-static int small_eigen(const double *T, size_t k, double *y, double *theta, double *theta2)
+/* Lowest eigenpair of the k x k matrix T (row-major, symmetrised here; k <=
+ * DAV_MAX) by cyclic Jacobi rotations, without allocation: value into
+ * *theta, unit vector into y; the second lowest value into *theta2 (k >= 2,
+ * else +inf). */
+static void small_eigen(const double *T, size_t k, double *y, double *theta, double *theta2)
 {
-    gsl_matrix *A = gsl_matrix_alloc(k, k), *E = gsl_matrix_alloc(k, k);
-    gsl_vector *ev = gsl_vector_alloc(k);
-    gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(k);
-    int st = PESX_OK;
-    if (!A || !E || !ev || !ws) {
-        st = pesx_error_set(PESX_ENOMEM, "", 0, "dimer: out of memory");
-        goto out;
-    }
+    double A[DAV_MAX * DAV_MAX], Q[DAV_MAX * DAV_MAX];
     for (size_t i = 0; i < k; i++)
-        for (size_t j = 0; j < k; j++)
-            gsl_matrix_set(A, i, j, 0.5 * (T[i * k + j] + T[j * k + i]));
-    if (gsl_eigen_symmv(A, ev, E, ws)) {
-        st = pesx_error_set(PESX_EFAILED, "", 0, "dimer: Davidson eigenproblem failed");
-        goto out;
+        for (size_t j = 0; j < k; j++) {
+            A[i * k + j] = 0.5 * (T[i * k + j] + T[j * k + i]);
+            Q[i * k + j] = i == j;
+        }
+    for (int sweep = 0; sweep < 50; sweep++) {
+        double off = 0.0, diag = 0.0;
+        for (size_t i = 0; i < k; i++) {
+            diag += A[i * k + i] * A[i * k + i];
+            for (size_t j = i + 1; j < k; j++)
+                off += A[i * k + j] * A[i * k + j];
+        }
+        if (!(off > 1e-30 * diag))
+            break;
+        for (size_t p = 0; p < k; p++)
+            for (size_t q = p + 1; q < k; q++) {
+                double apq = A[p * k + q];
+                if (apq == 0.0)
+                    continue;
+                double tau = (A[q * k + q] - A[p * k + p]) / (2.0 * apq);
+                double t = (tau >= 0 ? 1.0 : -1.0) / (fabs(tau) + sqrt(1.0 + tau * tau));
+                double c = 1.0 / sqrt(1.0 + t * t), sn = t * c;
+                for (size_t i = 0; i < k; i++) { /* A <- A J */
+                    double aip = A[i * k + p], aiq = A[i * k + q];
+                    A[i * k + p] = c * aip - sn * aiq;
+                    A[i * k + q] = sn * aip + c * aiq;
+                }
+                for (size_t j = 0; j < k; j++) { /* A <- J^T A */
+                    double apj = A[p * k + j], aqj = A[q * k + j];
+                    A[p * k + j] = c * apj - sn * aqj;
+                    A[q * k + j] = sn * apj + c * aqj;
+                }
+                for (size_t i = 0; i < k; i++) { /* Q <- Q J */
+                    double qip = Q[i * k + p], qiq = Q[i * k + q];
+                    Q[i * k + p] = c * qip - sn * qiq;
+                    Q[i * k + q] = sn * qip + c * qiq;
+                }
+            }
     }
-    gsl_eigen_symmv_sort(ev, E, GSL_EIGEN_SORT_VAL_ASC);
-    *theta = gsl_vector_get(ev, 0);
-    *theta2 = k >= 2 ? gsl_vector_get(ev, 1) : HUGE_VAL;
+    size_t lo = 0;
+    for (size_t i = 1; i < k; i++)
+        if (A[i * k + i] < A[lo * k + lo])
+            lo = i;
+    *theta = A[lo * k + lo];
+    *theta2 = HUGE_VAL;
     for (size_t i = 0; i < k; i++)
-        y[i] = gsl_matrix_get(E, i, 0);
-out:
-    gsl_eigen_symmv_free(ws);
-    gsl_vector_free(ev);
-    gsl_matrix_free(E);
-    gsl_matrix_free(A);
-    return st;
+        if (i != lo && A[i * k + i] < *theta2)
+            *theta2 = A[i * k + i];
+    for (size_t i = 0; i < k; i++)
+        y[i] = Q[i * k + lo];
 }
 
 /* The rotation phase by Davidson's method: the basis starts at MODE (its
  * H MODE from the image gradient g1), each iteration adds the orthogonalised
  * residual r = H u - C u of the lowest Ritz pair (u, C) and evaluates H
- * along it (one force call, forward difference).  Stops when the rotation
- * the residual asks for, 0.5 atan(|r| / |C|) (Kastner & Sherwood's
- * estimate), is below rot_angle, or after rot_max new vectors; MODE and *C
- * are the last Ritz pair. */
+ * along it (one force call, forward difference), the residual multiplied by
+ * P^-1 first when the translation is preconditioned.  Stops when the
+ * rotation the residual asks for in the plane of u and r, 0.5 atan(2 |r| /
+ * gap), is below rot_angle (gap: the two lowest Ritz values of the last
+ * subspace of two or more vectors, at most GAP_CAP |C|; 2 |C| before any,
+ * which is Kastner & Sherwood's estimate), or after rot_max new vectors;
+ * MODE and *C are the last Ritz pair. */
 static int rotate_davidson(dimer_ws *w, const double *x0, double *mode, size_t rot_max,
                            double *C, pesx_dimer_callback cb, void *cb_data, int *stopped)
 {
@@ -445,8 +479,7 @@ static int rotate_davidson(dimer_ws *w, const double *x0, double *mode, size_t r
         for (size_t i = 0; i < k; i++)
             for (size_t j = 0; j < k; j++)
                 w->T[i * k + j] = dimer_dot(n, w->V + i * n, w->HV + j * n);
-        if ((st = small_eigen(w->T, k, w->ev, &theta, &theta2)))
-            return st;
+        small_eigen(w->T, k, w->ev, &theta, &theta2);
         if (k >= 2)
             w->gap_last = theta2 - theta;
         /* u into mode, H u into hn, residual into d */
@@ -570,9 +603,7 @@ int pesx_dimer_search(pesx_objective *o, const pesx_dimer_params *p, double *x,
             goto done;
         }
     } else {
-        int use_pc = n % 3 == 0 && n > 0 &&
-                     (p->mp.precon == PESX_PRECON_EXP ||
-                      (p->mp.precon == PESX_PRECON_AUTO && p->mp.precon_atoms));
+        int use_pc = uses_precon(p, n);
         if ((st = dimer_tlbfgs_init(&tl, n, p->mp.memory,
                                     p->mp.h0 > 0 ? p->mp.h0 : 1.0 / 70.0,
                                     use_pc ? &p->mp : NULL)))

@@ -230,6 +230,9 @@ int main(int argc, char **argv)
     }
     const pesx_atoms *ra = fr.atoms;
     size_t n3 = 3 * ra->n;
+    pesx_dimer_params shown = op.dp;
+    pesx_dimer_params_auto(&shown, ra);
+    double shown_angle = pesx_dimer_rot_angle(&shown);
     printf("# pesx NEB-then-dimer on the OptBench Pt heptamer pairs: NEB %zu images (%zu moving), "
            "k 5, linear, climbing, L-BFGS%s, stop at band fmax %g or %zu steps; dimer: rotation %s, "
            "separation %g, angle %g deg, rot-max %zu, rot-skip %zu, max step %g, h0 %g; "
@@ -243,7 +246,7 @@ int main(int argc, char **argv)
            : op.dp.rotation == PESX_DIMER_ROT_DAVIDSON ? "davidson"
                                                        : "lbfgs",
            op.dp.separation,
-           pesx_dimer_rot_angle(&op.dp) * 180 / M_PI, op.dp.rot_max, op.dp.rot_skip_max, op.dp.mp.max_step,
+           shown_angle * 180 / M_PI, op.dp.rot_max, op.dp.rot_skip_max, op.dp.mp.max_step,
            op.dp.mp.h0);
     printf("# %-10s %6s %5s %5s %5s %16s %14s %9s %4s %6s %s\n", "case", "status", "FCs", "neb",
            "dimer", "E_saddle", "E_ref", "dE_ref", "neg", "fnorm", "mode_FCs(guess/random)");
