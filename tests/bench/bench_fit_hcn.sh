@@ -14,6 +14,9 @@
 #
 #   PESX=build/pesx PESX_SHARED=../shared sh tests/bench/bench_fit_hcn.sh [MEMBERS] [fit options]
 : "${PESX:?PESX must name the pesx binary}" "${PESX_SHARED:?PESX_SHARED must name ../shared}"
+# the runs work in a scratch directory: make both paths absolute first
+PESX=$(cd "$(dirname "$PESX")" && pwd)/$(basename "$PESX") || exit 1
+PESX_SHARED=$(cd "$PESX_SHARED" 2>/dev/null && pwd) || { echo "no directory $PESX_SHARED"; exit 77; }
 members=${1:-3}
 [ $# -gt 0 ] && shift
 data=$PESX_SHARED/data/hcn_hnc

@@ -11,6 +11,9 @@
 # e.g. add "--interp idpp" (default here: linear, as OptBench) or "--optimizer fire".
 : "${PESX:=./pesx}"
 : "${PESX_SHARED:=../shared}"
+# the runs work in a scratch directory: make both paths absolute first
+PESX=$(cd "$(dirname "$PESX")" && pwd)/$(basename "$PESX") || exit 1
+PESX_SHARED=$(cd "$PESX_SHARED" 2>/dev/null && pwd) || { echo "no directory $PESX_SHARED"; exit 77; }
 dir=$PESX_SHARED/ref/optbench/pt_heptamer
 [ -f "$dir/cases.tsv" ] || { echo "no $dir/cases.tsv (set PESX_SHARED)"; exit 77; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench_neb_pt.XXXXXX")
