@@ -1090,6 +1090,62 @@ START_TEST(test_lj38_starts)
 }
 END_TEST
 
+static int scale_by_half(void *data, double *d)
+{
+    (void)data;
+    for (int i = 0; i < 3; i++)
+        d[i] *= 0.5;
+    return PESX_OK;
+}
+
+/* The shared two-loop recursion: with no pair it is -H0 g; with one pair
+ * it satisfies the secant equation H y = s; with 3 A-conjugate pairs of a
+ * quadratic (as exact line searches make them) it is the Newton step -A^-1 g
+ * whatever H0 is. */
+START_TEST(test_lbfgs_two_loop)
+{
+    static const double A[3][3] = {{4, 1, 0}, {1, 3, 1}, {0, 1, 2}};
+    double S[3 * 3] = {0}, Y[3 * 3], rho[3], alpha[3], d[3], g[3] = {1.0, -2.0, 0.5};
+    /* s_j: the unit vectors made A-conjugate by Gram-Schmidt; y_j = A s_j */
+    for (int j = 0; j < 3; j++) {
+        double *sj = S + 3 * j;
+        sj[j] = 1.0;
+        for (int k = 0; k < j; k++) {
+            double num = 0.0, den = 0.0;
+            for (int i = 0; i < 3; i++)
+                num += sj[i] * Y[3 * k + i], den += S[3 * k + i] * Y[3 * k + i];
+            for (int i = 0; i < 3; i++)
+                sj[i] -= num / den * S[3 * k + i];
+        }
+        double sy = 0.0;
+        for (int i = 0; i < 3; i++) {
+            Y[3 * j + i] = A[i][0] * sj[0] + A[i][1] * sj[1] + A[i][2] * sj[2];
+            sy += sj[i] * Y[3 * j + i];
+        }
+        rho[j] = 1.0 / sy;
+    }
+    ck_assert_double_eq_tol(S[3 * 2 + 0], 1.0 / 11.0, 1e-15); /* (1/11, -4/11, 1) */
+    ck_assert_int_eq(pesx_lbfgs_direction(3, 3, 0, 0, S, Y, rho, alpha, g, d, scale_by_half, NULL),
+                     PESX_OK);
+    for (int i = 0; i < 3; i++)
+        ck_assert_double_eq_tol(d[i], -0.5 * g[i], 1e-15);
+    /* the newest pair j = 1 only: H y_1 = s_1 */
+    ck_assert_int_eq(
+        pesx_lbfgs_direction(3, 3, 1, 1, S, Y, rho, alpha, Y + 3, d, scale_by_half, NULL), PESX_OK);
+    for (int i = 0; i < 3; i++)
+        ck_assert_double_eq_tol(d[i], -S[3 + i], 1e-14);
+    /* all three (newest 2): A (-d) = g */
+    ck_assert_int_eq(pesx_lbfgs_direction(3, 3, 3, 2, S, Y, rho, alpha, g, d, scale_by_half, NULL),
+                     PESX_OK);
+    for (int i = 0; i < 3; i++) {
+        double r = 0.0;
+        for (int k = 0; k < 3; k++)
+            r += A[i][k] * -d[k];
+        ck_assert_double_eq_tol(r, g[i], 1e-12);
+    }
+}
+END_TEST
+
 static Suite *opt_suite(void)
 {
     Suite *s = suite_create("opt");
@@ -1133,6 +1189,7 @@ static Suite *opt_suite(void)
     tcase_add_test(tc, test_precon_minimize);
     tcase_add_test(tc, test_precon_auto);
     tcase_add_test(tc, test_precon_periodic);
+    tcase_add_test(tc, test_lbfgs_two_loop);
     suite_add_tcase(s, tc);
 
     if (tu_shared_dir()) {

@@ -156,6 +156,18 @@ int pesx_precon_build(pesx_precon *P, const double *x, const unsigned char *froz
 /* X = P^-1 B (frozen components 0). */
 int pesx_precon_solve(pesx_precon *P, const double *b, double *x);
 
+/* ---- the L-BFGS two-loop recursion on its own -------------------------- */
+
+/* D = -H G (N numbers) for the limited-memory inverse Hessian H built from
+ * the LEN newest of M pairs (s_j, y_j): rows j of S and Y (N numbers each)
+ * in a ring whose newest row is NEWEST, with RHO[j] = 1 / s_j.y_j; ALPHA (M
+ * numbers) is workspace.  Between the two loops APPLY_H0(DATA, D) replaces D
+ * by H0 D (scaled identity, a preconditioner, one per image of a band ...);
+ * its non-zero status is returned.  Nocedal, Math. Comp. 35, 773 (1980). */
+int pesx_lbfgs_direction(size_t n, size_t m, size_t len, size_t newest, const double *s,
+                         const double *y, const double *rho, double *alpha, const double *g,
+                         double *d, int (*apply_h0)(void *data, double *d), void *data);
+
 /* ---- the minimization driver ------------------------------------------- */
 
 typedef struct {

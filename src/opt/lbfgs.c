@@ -136,41 +136,58 @@ static int lbfgs_update(lbfgs_state *L, const double *x, const double *g)
     return 1;
 }
 
-/* d = -H g by the two-loop recursion; H0 = h0 I, or gamma P^-1. */
-static int lbfgs_direction(lbfgs_state *L, const double *g, double *d)
+int pesx_lbfgs_direction(size_t n, size_t m, size_t len, size_t newest, const double *s,
+                         const double *y, const double *rho, double *alpha, const double *g,
+                         double *d, int (*apply_h0)(void *data, double *d), void *data)
 {
-    size_t n = L->n, m = L->m;
-    double h0 = L->len ? L->h0 : L->h0_init;
+    int status;
     for (size_t i = 0; i < n; i++)
         d[i] = g[i];
-    for (size_t k = 0; k < L->len; k++) {
-        size_t j = (L->newest + m - k) % m;
-        const double *y = L->y + j * n;
-        double a = L->rho[j] * opt_dot(n, L->s + j * n, d);
-        L->alpha[j] = a;
+    for (size_t k = 0; k < len; k++) {
+        size_t j = (newest + m - k) % m;
+        const double *yj = y + j * n;
+        double a = rho[j] * opt_dot(n, s + j * n, d);
+        alpha[j] = a;
         for (size_t i = 0; i < n; i++)
-            d[i] -= a * y[i];
+            d[i] -= a * yj[i];
     }
-    if (L->pc && L->len && L->gamma > 0.0) {
-        int status = opt_precon_solve(L->pc, d, L->pz);
-        if (status)
-            return status;
+    if ((status = apply_h0(data, d)))
+        return status;
+    for (size_t k = len; k-- > 0;) {
+        size_t j = (newest + m - k) % m;
+        const double *sj = s + j * n;
+        double b = rho[j] * opt_dot(n, y + j * n, d);
         for (size_t i = 0; i < n; i++)
-            d[i] = L->gamma * L->pz[i];
-    } else {
-        for (size_t i = 0; i < n; i++)
-            d[i] *= h0;
-    }
-    for (size_t k = L->len; k-- > 0;) {
-        size_t j = (L->newest + m - k) % m;
-        const double *s = L->s + j * n;
-        double b = L->rho[j] * opt_dot(n, L->y + j * n, d);
-        for (size_t i = 0; i < n; i++)
-            d[i] += (L->alpha[j] - b) * s[i];
+            d[i] += (alpha[j] - b) * sj[i];
     }
     for (size_t i = 0; i < n; i++)
         d[i] = -d[i];
     return PESX_OK;
+}
+
+/* H0 = h0 I, or gamma P^-1 once a pair gives gamma. */
+static int lbfgs_apply_h0(void *state, double *d)
+{
+    lbfgs_state *L = state;
+    if (L->pc && L->len && L->gamma > 0.0) {
+        int status = opt_precon_solve(L->pc, d, L->pz);
+        if (status)
+            return status;
+        for (size_t i = 0; i < L->n; i++)
+            d[i] = L->gamma * L->pz[i];
+    } else {
+        double h0 = L->len ? L->h0 : L->h0_init;
+        for (size_t i = 0; i < L->n; i++)
+            d[i] *= h0;
+    }
+    return PESX_OK;
+}
+
+/* d = -H g by the two-loop recursion. */
+static int lbfgs_direction(lbfgs_state *L, const double *g, double *d)
+{
+    return pesx_lbfgs_direction(L->n, L->m, L->len, L->newest, L->s, L->y, L->rho, L->alpha, g, d,
+                                lbfgs_apply_h0, L);
 }
 
 static int lbfgs_step(void *state, const double *x, const double *g, double e,

@@ -94,19 +94,12 @@ static int precon_solve(neb_lbfgs *L, const double *in, double *out)
     return PESX_OK;
 }
 
-/* d = -H g by the two-loop recursion. */
-static int direction(neb_lbfgs *L, const double *g, double *d)
+/* H0 = gamma blockdiag(P_i^-1) once a pair exists, else a scaled identity. */
+static int apply_h0(void *band_lbfgs, double *d)
 {
-    size_t n = L->n, m = L->m;
+    neb_lbfgs *L = band_lbfgs;
+    size_t n = L->n;
     int status;
-    memcpy(d, g, n * sizeof *d);
-    for (size_t k = 0; k < L->len; k++) {
-        size_t j = (L->newest + m - k) % m;
-        double a = L->rho[j] * dot(n, L->s + j * n, d);
-        L->alpha[j] = a;
-        for (size_t i = 0; i < n; i++)
-            d[i] -= a * L->y[j * n + i];
-    }
     if (L->len && L->pc[0]) {
         const double *y = L->y + L->newest * n;
         double ypy, gamma;
@@ -127,15 +120,14 @@ static int direction(neb_lbfgs *L, const double *g, double *d)
         for (size_t i = 0; i < n; i++)
             d[i] *= h0;
     }
-    for (size_t k = L->len; k-- > 0;) {
-        size_t j = (L->newest + m - k) % m;
-        double c = L->rho[j] * dot(n, L->y + j * n, d);
-        for (size_t i = 0; i < n; i++)
-            d[i] += (L->alpha[j] - c) * L->s[j * n + i];
-    }
-    for (size_t i = 0; i < n; i++)
-        d[i] = -d[i];
     return PESX_OK;
+}
+
+/* d = -H g by the two-loop recursion. */
+static int direction(neb_lbfgs *L, const double *g, double *d)
+{
+    return pesx_lbfgs_direction(L->n, L->m, L->len, L->newest, L->s, L->y, L->rho, L->alpha, g, d,
+                                apply_h0, L);
 }
 
 int neb_lbfgs_step(neb_lbfgs *L, const double *x, const double *g, const unsigned char *frozen,
