@@ -213,6 +213,21 @@ static void hn_from(dimer_ws *w, const double *mode, double *C)
     *C = dimer_dot(w->n, mode, w->hn);
 }
 
+/* H0 of the rotation L-BFGS: s.y / y.y of the newest pair (1 before any). */
+static int rot_h0(void *data, double *d)
+{
+    dimer_ws *w = data;
+    size_t n = w->n;
+    if (w->count > 0) {
+        size_t last = (w->head + w->m - 1) % w->m;
+        double yy = dimer_dot(n, w->y + last * n, w->y + last * n);
+        double scale = yy > 0 ? 1.0 / (w->rho[last] * yy) : 1.0;
+        for (size_t i = 0; i < n; i++)
+            d[i] *= scale;
+    }
+    return PESX_OK;
+}
+
 /* Rotation direction from the sphere gradient G: L-BFGS two-loop or CG. */
 static void rot_direction(dimer_ws *w, size_t r, const double *mode)
 {
@@ -231,29 +246,8 @@ static void rot_direction(dimer_ws *w, size_t r, const double *mode)
         for (size_t i = 0; i < n; i++)
             w->d[i] = -w->G[i] + gamma * w->dold[i];
     } else {
-        memcpy(w->d, w->G, n * sizeof *w->d);
-        size_t k = w->count;
-        for (size_t j = 0; j < k; j++) {
-            size_t idx = (w->head + w->m - 1 - j) % w->m;
-            w->alpha[idx] = w->rho[idx] * dimer_dot(n, w->s + idx * n, w->d);
-            for (size_t i = 0; i < n; i++)
-                w->d[i] -= w->alpha[idx] * w->y[idx * n + i];
-        }
-        if (k > 0) {
-            size_t last = (w->head + w->m - 1) % w->m;
-            double yy = dimer_dot(n, w->y + last * n, w->y + last * n);
-            double scale = yy > 0 ? 1.0 / (w->rho[last] * yy) : 1.0;
-            for (size_t i = 0; i < n; i++)
-                w->d[i] *= scale;
-        }
-        for (size_t j = k; j-- > 0;) {
-            size_t idx = (w->head + w->m - 1 - j) % w->m;
-            double beta = w->rho[idx] * dimer_dot(n, w->y + idx * n, w->d);
-            for (size_t i = 0; i < n; i++)
-                w->d[i] += (w->alpha[idx] - beta) * w->s[idx * n + i];
-        }
-        for (size_t i = 0; i < n; i++)
-            w->d[i] = -w->d[i];
+        pesx_lbfgs_direction(n, w->m, w->count, (w->head + w->m - 1) % w->m, w->s, w->y, w->rho,
+                             w->alpha, w->G, w->d, rot_h0, w);
     }
     double dn = dimer_dot(n, w->d, mode);
     for (size_t i = 0; i < n; i++)

@@ -92,20 +92,21 @@ int dimer_tlbfgs_push(dimer_tlbfgs *t, const double *x, const double *g,
     return t->pc ? pesx_precon_build(t->pc, x, frozen) : PESX_OK;
 }
 
-/* The two-loop recursion on D (in place) with the pairs (s, yt) whose rho
- * is non-zero; H0 = h0 I, or gamma P^-1 with gamma from the newest pair
- * under P when a preconditioner is set and built. */
-static int two_loop(dimer_tlbfgs *t, double h0, int newest, double *d)
+typedef struct {
+    dimer_tlbfgs *t;
+    double h0;
+    int newest; /* slot of the newest usable pair, or -1 */
+} translate_h0;
+
+/* H0 = h0 I, or gamma P^-1 with gamma from the newest usable pair under P
+ * when a preconditioner is set and built. */
+static int apply_h0(void *data, double *d)
 {
-    size_t n = t->n, m = t->m, k = t->count;
-    for (size_t j = 0; j < k; j++) {
-        size_t idx = (t->head + m - 1 - j) % m;
-        if (t->rho[idx] == 0.0)
-            continue;
-        t->alpha[idx] = t->rho[idx] * dimer_dot(n, t->s + idx * n, d);
-        for (size_t i = 0; i < n; i++)
-            d[i] -= t->alpha[idx] * t->yt[idx * n + i];
-    }
+    const translate_h0 *h = data;
+    dimer_tlbfgs *t = h->t;
+    size_t n = t->n;
+    int newest = h->newest;
+    double h0 = h->h0;
     double gamma = 0.0;
     if (t->pc && newest >= 0) {
         const double *y = t->yt + (size_t)newest * n;
@@ -124,14 +125,6 @@ static int two_loop(dimer_tlbfgs *t, double h0, int newest, double *d)
     } else {
         for (size_t i = 0; i < n; i++)
             d[i] *= h0;
-    }
-    for (size_t j = k; j-- > 0;) {
-        size_t idx = (t->head + m - 1 - j) % m;
-        if (t->rho[idx] == 0.0)
-            continue;
-        double beta = t->rho[idx] * dimer_dot(n, t->yt + idx * n, d);
-        for (size_t i = 0; i < n; i++)
-            d[i] += (t->alpha[idx] - beta) * t->s[idx * n + i];
     }
     return PESX_OK;
 }
@@ -169,11 +162,11 @@ int dimer_tlbfgs_direction(dimer_tlbfgs *t, const double *gm, const double *mode
     double h0;
     int newest, st;
     reflect_pairs(t, mode, &h0, &newest);
-    memcpy(d, gm, n * sizeof *d);
-    if ((st = two_loop(t, h0, newest, d)))
+    /* pairs with rho = 0 (s.yt <= 0) drop out of the recursion exactly */
+    translate_h0 h = {t, h0, newest};
+    if ((st = pesx_lbfgs_direction(n, t->m, t->count, (t->head + t->m - 1) % t->m, t->s, t->yt,
+                                   t->rho, t->alpha, gm, d, apply_h0, &h)))
         return st;
-    for (size_t i = 0; i < n; i++)
-        d[i] = -d[i];
     if (!(dimer_dot(n, d, gm) < 0.0)) { /* not downhill on the modified surface */
         t->count = 0;
         for (size_t i = 0; i < n; i++)
