@@ -182,6 +182,36 @@ START_TEST(test_array_reserve)
 }
 END_TEST
 
+START_TEST(test_error_first)
+{
+    pesx_error_first f;
+    pesx_error_first_init(&f);
+    pesx_error_clear();
+    ck_assert_int_eq(pesx_error_first_raise(&f), PESX_OK);
+    pesx_error_first_keep(&f, PESX_OK); /* success keeps nothing */
+    ck_assert_int_eq(f.status, PESX_OK);
+    pesx_error_first_keep(&f, pesx_error_set(PESX_EINVAL, "a.xyz", 7, "first"));
+    pesx_error_first_keep(&f, pesx_error_set(PESX_EIO, "b.xyz", 9, "second"));
+    pesx_error_clear(); /* as on another thread: the context is gone */
+    ck_assert_int_eq(pesx_error_first_raise(&f), PESX_EINVAL);
+    ck_assert_int_eq(pesx_error_last()->code, PESX_EINVAL);
+    ck_assert_str_eq(pesx_error_last()->file, "a.xyz");
+    ck_assert_int_eq(pesx_error_last()->line, 7);
+    ck_assert_str_eq(pesx_error_last()->msg, "first");
+    /* from a parallel loop: exactly one of the threads' errors, whole */
+    pesx_error_first_init(&f);
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(4)
+#endif
+    for (int k = 0; k < 64; k++)
+        pesx_error_first_keep(&f, pesx_error_set(PESX_EFAILED, "loop", k + 1, "item %d", k));
+    ck_assert_int_eq(pesx_error_first_raise(&f), PESX_EFAILED);
+    char want[32];
+    snprintf(want, sizeof want, "item %ld", pesx_error_last()->line - 1);
+    ck_assert_str_eq(pesx_error_last()->msg, want);
+}
+END_TEST
+
 static Suite *util_suite(void)
 {
     Suite *s = suite_create("util");
@@ -194,6 +224,7 @@ static Suite *util_suite(void)
     tcase_add_test(tc, test_rng);
     tcase_add_test(tc, test_atomic_file);
     tcase_add_test(tc, test_array_reserve);
+    tcase_add_test(tc, test_error_first);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -43,6 +43,22 @@ const char *pesx_strstatus(int code);
 /* "FILE:LINE: msg", "FILE: msg" or "msg" into buf. */
 void pesx_error_format(const pesx_error *e, char *buf, size_t size);
 
+/* Errors of a parallel loop: the error context is per thread, so the loop
+ * keeps the first error any thread raised and raises it again on the
+ * calling thread afterwards (file and line included). */
+typedef struct {
+    int status; /* PESX_OK until an error is kept */
+    pesx_error first;
+} pesx_error_first;
+
+void pesx_error_first_init(pesx_error_first *f);
+/* Keep STATUS (non-zero) with the calling thread's error, unless one is
+ * kept already.  Safe to call from several OpenMP threads at once. */
+void pesx_error_first_keep(pesx_error_first *f, int status);
+/* After the loop: PESX_OK, or the kept error set on the calling thread
+ * and its code returned. */
+int pesx_error_first_raise(const pesx_error_first *f);
+
 /* ---- logging ----------------------------------------------------------- */
 
 enum { PESX_LOG_QUIET = 0, PESX_LOG_WARN = 1, PESX_LOG_INFO = 2, PESX_LOG_DEBUG = 3 };

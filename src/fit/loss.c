@@ -234,9 +234,9 @@ int pesx_fit_loss(pesx_fit_model *m, size_t member, pesx_fit_set *s, const size_
 {
     size_t n_atoms = 0, nt;
     int status = PESX_OK, use_forces = p->use_forces;
-    pesx_error first;
+    pesx_error_first errs;
     double ce, cv, l2 = 0.0;
-    memset(&first, 0, sizeof first);
+    pesx_error_first_init(&errs);
     if (member >= m->n_members || !m->net)
         return pesx_error_set(PESX_EINVAL, NULL, 0, "no such committee member");
     if (n == 0)
@@ -278,18 +278,10 @@ int pesx_fit_loss(pesx_fit_model *m, size_t member, pesx_fit_set *s, const size_
                 continue;
             my = one(m, member, s, idx[i], p, ce, cv, grad != NULL, use_forces, h, NULL, NULL);
         }
-        if (my) {
-#ifdef _OPENMP
-#pragma omp critical(pesx_fit_loss_err)
-#endif
-            if (!status) {
-                status = my;
-                first = *pesx_error_last();
-            }
-        }
+        pesx_error_first_keep(&errs, my);
     }
-    if (status)
-        return pesx_error_set(first.code ? first.code : status, NULL, 0, "%s", first.msg);
+    if ((status = pesx_error_first_raise(&errs)))
+        return status;
     {
         pesx_fit_errors tot;
         double el = 0.0;

@@ -204,10 +204,9 @@ pesx_fit_set *pesx_fit_set_alloc(const pesx_fit_model *m, const pesx_dataset *ds
                                  void (*progress)(size_t done, void *ctx), void *ctx)
 {
     pesx_fit_set *s = calloc(1, sizeof *s);
-    int status = PESX_OK;
-    pesx_error first;
+    pesx_error_first errs;
     size_t done = 0;
-    memset(&first, 0, sizeof first);
+    pesx_error_first_init(&errs);
     if (!s) {
         pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
         return NULL;
@@ -245,7 +244,7 @@ pesx_fit_set *pesx_fit_set_alloc(const pesx_fit_model *m, const pesx_dataset *ds
 #pragma omp for schedule(dynamic, 4)
 #endif
         for (size_t k = 0; k < ds->n; k++) {
-            if (my || status)
+            if (my || errs.status)
                 continue;
             my = build_one(m, s, ds, k, &b);
             if (my)
@@ -261,15 +260,7 @@ pesx_fit_set *pesx_fit_set_alloc(const pesx_fit_model *m, const pesx_dataset *ds
                 if (progress)
                     progress(done, ctx);
         }
-        if (my) {
-#ifdef _OPENMP
-#pragma omp critical(pesx_fit_set_err)
-#endif
-            if (!status) {
-                status = my;
-                first = *pesx_error_last();
-            }
-        }
+        pesx_error_first_keep(&errs, my);
         pesx_nlist_release(&b.nl);
         pesx_descriptor_workspace_free(b.dws);
         free(b.coef);
@@ -277,9 +268,8 @@ pesx_fit_set *pesx_fit_set_alloc(const pesx_fit_model *m, const pesx_dataset *ds
         free(b.mark);
         free(b.list);
     }
-    if (status) {
+    if (pesx_error_first_raise(&errs)) {
         pesx_fit_set_free(s);
-        pesx_error_set(first.code ? first.code : status, NULL, 0, "%s", first.msg);
         return NULL;
     }
     return s;

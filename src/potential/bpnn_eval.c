@@ -116,9 +116,9 @@ int pesx_bpnn_evaluate(pesx_bpnn *b, const pesx_atoms *a, pesx_potential_result 
     const size_t n = a->n, M = b->n_members, n3 = 3 * n;
     int want_grad = r->forces || r->forces_std, st = PESX_OK;
     size_t nthr;
-    pesx_error err_first;
+    pesx_error_first errs;
     unsigned char *flags = r->extrapolating;
-    memset(&err_first, 0, sizeof err_first);
+    pesx_error_first_init(&errs);
     if ((st = pesx_descriptor_check_atoms(b->desc, a)))
         return st;
     if ((st = pesx_nlist_build(&b->nl, a, b->rc)))
@@ -156,24 +156,12 @@ int pesx_bpnn_evaluate(pesx_bpnn *b, const pesx_atoms *a, pesx_potential_result 
                     flags[i] = ex;
                 n_extra += ex;
             }
-            if (my) {
-#ifdef _OPENMP
-#pragma omp critical(pesx_bpnn_error)
-#endif
-                {
-                    if (!st) {
-                        st = my;
-                        err_first = *pesx_error_last();
-                    }
-                }
-            }
+            pesx_error_first_keep(&errs, my);
         }
         r->n_extrapolating = n_extra;
     }
-    if (st)
-        return pesx_error_set(err_first.code ? err_first.code : st,
-                              err_first.file[0] ? err_first.file : NULL, err_first.line, "%s",
-                              err_first.msg);
+    if ((st = pesx_error_first_raise(&errs)))
+        return st;
     /* energies */
     {
         double emean = 0.0, var = 0.0, base = 0.0;

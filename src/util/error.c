@@ -74,3 +74,30 @@ void pesx_error_format(const pesx_error *e, char *buf, size_t size)
     else
         snprintf(buf, size, "%s", msg);
 }
+
+void pesx_error_first_init(pesx_error_first *f)
+{
+    memset(f, 0, sizeof *f);
+}
+
+void pesx_error_first_keep(pesx_error_first *f, int status)
+{
+    if (!status)
+        return;
+#ifdef _OPENMP
+#pragma omp critical(pesx_error_first)
+#endif
+    if (!f->status) {
+        f->status = status;
+        f->first = *pesx_error_last();
+    }
+}
+
+int pesx_error_first_raise(const pesx_error_first *f)
+{
+    const pesx_error *e = &f->first;
+    if (!f->status)
+        return PESX_OK;
+    return pesx_error_set(e->code ? e->code : f->status, e->file[0] ? e->file : NULL, e->line,
+                          "%s", e->msg);
+}
