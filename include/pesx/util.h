@@ -3,6 +3,7 @@
 #ifndef PESX_UTIL_H
 #define PESX_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -35,6 +36,9 @@ typedef struct {
  * writes `return pesx_error_set(PESX_EINVAL, path, line, "...", ...);`. */
 int pesx_error_set(int code, const char *file, long line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The same with a va_list, for readers' own "fail(reader, line, ...)". */
+int pesx_error_setv(int code, const char *file, long line, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 /* Prefix the current message with more context ("reading band: ..."). */
 int pesx_error_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const pesx_error *pesx_error_last(void);

@@ -42,12 +42,11 @@ typedef struct {
 static int fail(reader *r, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(reader *r, long line, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int st = pesx_error_setv(PESX_EINVAL, r->path, line, fmt, ap);
     va_end(ap);
-    return pesx_error_set(PESX_EINVAL, r->path, line, "%s", msg);
+    return st;
 }
 
 static void on_xml_error(void *arg, const char *msg, xmlParserSeverities severity,

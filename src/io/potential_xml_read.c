@@ -29,9 +29,7 @@ static long node_line(const xmlNode *n)
 
 static int failv(const reader *r, long line, const char *fmt, va_list ap)
 {
-    char msg[1024];
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    return pesx_error_set(PESX_EINVAL, r->path, line, "%s", msg);
+    return pesx_error_setv(PESX_EINVAL, r->path, line, fmt, ap);
 }
 
 static int fail(const reader *r, const xmlNode *n, const char *fmt, ...)

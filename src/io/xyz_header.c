@@ -17,12 +17,11 @@ static int bad(const char *file, long line, const char *fmt, ...)
 
 static int bad(const char *file, long line, const char *fmt, ...)
 {
-    char msg[900];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int st = pesx_error_setv(PESX_EINVAL, file, line, fmt, ap);
     va_end(ap);
-    return pesx_error_set(PESX_EINVAL, file, line, "%s", msg);
+    return st;
 }
 
 static int is_space(char c)

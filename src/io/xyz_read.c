@@ -117,12 +117,11 @@ static int fail(pesx_xyz_reader *r, long line, const char *fmt, ...)
 
 static int fail(pesx_xyz_reader *r, long line, const char *fmt, ...)
 {
-    char msg[900];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int st = pesx_error_setv(PESX_EINVAL, r->name, line, fmt, ap);
     va_end(ap);
-    return pesx_error_set(PESX_EINVAL, r->name, line, "%s", msg);
+    return st;
 }
 
 /* Next line into r->buf without its line ending (LF or CRLF): 1 read, 0

@@ -8,14 +8,23 @@
 
 static _Thread_local pesx_error last_error;
 
-int pesx_error_set(int code, const char *file, long line, const char *fmt, ...)
+int pesx_error_setv(int code, const char *file, long line, const char *fmt, va_list ap)
 {
-    va_list ap;
+    char msg[sizeof last_error.msg];
+    /* format first: an argument may be the old message or file */
+    vsnprintf(msg, sizeof msg, fmt, ap);
     last_error.code = code;
     snprintf(last_error.file, sizeof last_error.file, "%s", file ? file : "");
     last_error.line = line;
+    memcpy(last_error.msg, msg, sizeof msg);
+    return code;
+}
+
+int pesx_error_set(int code, const char *file, long line, const char *fmt, ...)
+{
+    va_list ap;
     va_start(ap, fmt);
-    vsnprintf(last_error.msg, sizeof last_error.msg, fmt, ap);
+    code = pesx_error_setv(code, file, line, fmt, ap);
     va_end(ap);
     return code;
 }
