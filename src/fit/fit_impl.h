@@ -53,4 +53,8 @@ void pesx_fit_set_free_scratch(pesx_fit_set *s);
 int pesx_fit_jacobian(pesx_fit_model *m, size_t member, pesx_fit_set *s, size_t k, size_t comp,
                       double *y, double *yref, double *h);
 
+/* Copy R into D, both initialised with the same sizes (the resume check
+ * makes sure); D keeps its own arrays. */
+void pesx_fit_state_copy(pesx_fit_state *d, const pesx_fit_state *r);
+
 #endif

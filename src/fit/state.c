@@ -1,5 +1,5 @@
-/* fit: saving and loading a member's training state (pesx_fit_state) for
- * checkpoints.  A text file of "key value..." records in a fixed order;
+/* fit: a member's training state (pesx_fit_state): allocation, copy, and
+ * saving and loading it for checkpoints.  A text file of "key value..." records in a fixed order;
  * every double with %.17g, so a loaded state continues bit for bit. */
 #include <config.h>
 #include <errno.h>
@@ -10,6 +10,78 @@
 #include "fit/fit_impl.h"
 
 #define MAGIC "pesx-fit-state 1"
+
+int pesx_fit_state_init(pesx_fit_state *st, size_t n_weights, size_t n_train, size_t lbfgs_m,
+                        size_t kf_n)
+{
+    memset(st, 0, sizeof *st);
+    st->n_weights = n_weights;
+    st->n_train = n_train;
+    st->lbfgs_m = lbfgs_m ? lbfgs_m : 1;
+    st->best_score = INFINITY;
+    st->b1t = st->b2t = 1.0;
+    st->w = calloc(n_weights + 1, sizeof *st->w);
+    st->best_w = calloc(n_weights + 1, sizeof *st->best_w);
+    st->adam_m = calloc(n_weights + 1, sizeof *st->adam_m);
+    st->adam_v = calloc(n_weights + 1, sizeof *st->adam_v);
+    st->order = calloc(n_train + 1, sizeof *st->order);
+    st->lb_s = calloc(st->lbfgs_m * n_weights + 1, sizeof *st->lb_s);
+    st->lb_y = calloc(st->lbfgs_m * n_weights + 1, sizeof *st->lb_y);
+    st->lb_rho = calloc(st->lbfgs_m, sizeof *st->lb_rho);
+    st->kf_n = kf_n;
+    st->kf_p = calloc(kf_n + 1, sizeof *st->kf_p);
+    if (!st->w || !st->best_w || !st->adam_m || !st->adam_v || !st->order || !st->lb_s ||
+        !st->lb_y || !st->lb_rho || !st->kf_p) {
+        pesx_fit_state_release(st);
+        return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+    }
+    return PESX_OK;
+}
+
+void pesx_fit_state_release(pesx_fit_state *st)
+{
+    if (!st)
+        return;
+    free(st->w);
+    free(st->best_w);
+    free(st->adam_m);
+    free(st->adam_v);
+    free(st->order);
+    free(st->lb_s);
+    free(st->lb_y);
+    free(st->lb_rho);
+    free(st->kf_p);
+    memset(st, 0, sizeof *st);
+}
+
+void pesx_fit_state_copy(pesx_fit_state *d, const pesx_fit_state *r)
+{
+    size_t nw = r->n_weights, M = r->lbfgs_m;
+    double *w = d->w, *bw = d->best_w, *am = d->adam_m, *av = d->adam_v, *ls = d->lb_s,
+           *ly = d->lb_y, *lr = d->lb_rho;
+    size_t *order = d->order;
+    double *kp = d->kf_p;
+    *d = *r;
+    d->kf_p = kp;
+    memcpy(d->kf_p, r->kf_p, r->kf_n * sizeof *kp);
+    d->w = w;
+    d->best_w = bw;
+    d->adam_m = am;
+    d->adam_v = av;
+    d->lb_s = ls;
+    d->lb_y = ly;
+    d->lb_rho = lr;
+    d->order = order;
+    memcpy(d->w, r->w, nw * sizeof *w);
+    memcpy(d->best_w, r->best_w, nw * sizeof *w);
+    memcpy(d->adam_m, r->adam_m, nw * sizeof *w);
+    memcpy(d->adam_v, r->adam_v, nw * sizeof *w);
+    memcpy(d->lb_s, r->lb_s, M * nw * sizeof *w);
+    memcpy(d->lb_y, r->lb_y, M * nw * sizeof *w);
+    memcpy(d->lb_rho, r->lb_rho, M * sizeof *w);
+    memcpy(d->order, r->order, r->n_train * sizeof *order);
+}
+
 
 static void put_doubles(FILE *fp, const char *key, const double *v, size_t n)
 {

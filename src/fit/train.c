@@ -521,49 +521,6 @@ out:
     return rc;
 }
 
-int pesx_fit_state_init(pesx_fit_state *st, size_t n_weights, size_t n_train, size_t lbfgs_m,
-                        size_t kf_n)
-{
-    memset(st, 0, sizeof *st);
-    st->n_weights = n_weights;
-    st->n_train = n_train;
-    st->lbfgs_m = lbfgs_m ? lbfgs_m : 1;
-    st->best_score = INFINITY;
-    st->b1t = st->b2t = 1.0;
-    st->w = calloc(n_weights + 1, sizeof *st->w);
-    st->best_w = calloc(n_weights + 1, sizeof *st->best_w);
-    st->adam_m = calloc(n_weights + 1, sizeof *st->adam_m);
-    st->adam_v = calloc(n_weights + 1, sizeof *st->adam_v);
-    st->order = calloc(n_train + 1, sizeof *st->order);
-    st->lb_s = calloc(st->lbfgs_m * n_weights + 1, sizeof *st->lb_s);
-    st->lb_y = calloc(st->lbfgs_m * n_weights + 1, sizeof *st->lb_y);
-    st->lb_rho = calloc(st->lbfgs_m, sizeof *st->lb_rho);
-    st->kf_n = kf_n;
-    st->kf_p = calloc(kf_n + 1, sizeof *st->kf_p);
-    if (!st->w || !st->best_w || !st->adam_m || !st->adam_v || !st->order || !st->lb_s ||
-        !st->lb_y || !st->lb_rho || !st->kf_p) {
-        pesx_fit_state_release(st);
-        return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
-    }
-    return PESX_OK;
-}
-
-void pesx_fit_state_release(pesx_fit_state *st)
-{
-    if (!st)
-        return;
-    free(st->w);
-    free(st->best_w);
-    free(st->adam_m);
-    free(st->adam_v);
-    free(st->order);
-    free(st->lb_s);
-    free(st->lb_y);
-    free(st->lb_rho);
-    free(st->kf_p);
-    memset(st, 0, sizeof *st);
-}
-
 /* The force weight of the polish stage. */
 static double polish_force_weight(const pesx_fit_options *o)
 {
@@ -625,34 +582,6 @@ static int check_resume(const pesx_fit_state *r, const pesx_fit_model *m, size_t
     return PESX_OK;
 }
 
-static void copy_state(pesx_fit_state *d, const pesx_fit_state *r)
-{
-    size_t nw = r->n_weights, M = r->lbfgs_m;
-    double *w = d->w, *bw = d->best_w, *am = d->adam_m, *av = d->adam_v, *ls = d->lb_s,
-           *ly = d->lb_y, *lr = d->lb_rho;
-    size_t *order = d->order;
-    double *kp = d->kf_p;
-    *d = *r;
-    d->kf_p = kp;
-    memcpy(d->kf_p, r->kf_p, r->kf_n * sizeof *kp);
-    d->w = w;
-    d->best_w = bw;
-    d->adam_m = am;
-    d->adam_v = av;
-    d->lb_s = ls;
-    d->lb_y = ly;
-    d->lb_rho = lr;
-    d->order = order;
-    memcpy(d->w, r->w, nw * sizeof *w);
-    memcpy(d->best_w, r->best_w, nw * sizeof *w);
-    memcpy(d->adam_m, r->adam_m, nw * sizeof *w);
-    memcpy(d->adam_v, r->adam_v, nw * sizeof *w);
-    memcpy(d->lb_s, r->lb_s, M * nw * sizeof *w);
-    memcpy(d->lb_y, r->lb_y, M * nw * sizeof *w);
-    memcpy(d->lb_rho, r->lb_rho, M * sizeof *w);
-    memcpy(d->order, r->order, r->n_train * sizeof *order);
-}
-
 int pesx_fit_train(pesx_fit_model *m, size_t member, pesx_fit_set *s, const size_t *train,
                    size_t n_train, const size_t *val, size_t n_val, const pesx_fit_options *o,
                    size_t *epochs_done, size_t *best_epoch)
@@ -670,7 +599,7 @@ int pesx_fit_train(pesx_fit_model *m, size_t member, pesx_fit_set *s, const size
     if ((rc = pesx_fit_state_init(&st, m->n_weights, n_train, M, kf_size(m, o))))
         return rc;
     if (o->resume)
-        copy_state(&st, o->resume);
+        pesx_fit_state_copy(&st, o->resume);
     else {
         st.member = member;
         st.optimizer = o->optimizer;
