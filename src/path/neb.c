@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "path_impl.h"
+#include "path/dimer_impl.h"
 
 void pesx_neb_params_default(pesx_neb_params *p)
 {
@@ -114,6 +115,8 @@ pesx_neb *neb_alloc_internal(pesx_potential *pot, const pesx_atoms *tmpl, size_t
                !(pesx_potential_flags(pot) & PESX_POTENTIAL_MODEL_SURFACE);
     for (size_t k = 0; k < dim && b->rigid; k++)
         b->rigid = !b->frozen[k];
+    if (b->rigid && !(b->rigid_basis = malloc(6 * dim * sizeof *b->rigid_basis)))
+        goto nomem;
     b->fmax = b->ci_fmax = b->ci_fnorm = b->e_max = NAN;
     return b;
 nomem:
@@ -142,6 +145,7 @@ void pesx_neb_free(pesx_neb *b)
     free(b->e);
     free(b->f);
     free(b->fneb);
+    free(b->rigid_basis);
     free(b->tau);
     free(b->ftan);
     free(b->kspring);
@@ -259,67 +263,6 @@ static void springs(pesx_neb *b)
     }
 }
 
-/* Remove the rigid translation and the infinitesimal rotation about the
- * centroid from v (one image at positions x): v minus its mean, then minus
- * omega x r with omega from I omega = (torque of v), I the geometric
- * inertia tensor (the least-squares rigid rotation of v). */
-static void remove_rigid(size_t n_atoms, const double *x, double *v)
-{
-    double c[3] = {0, 0, 0};
-    size_t na = n_atoms;
-    for (size_t a = 0; a < na; a++)
-        for (int d = 0; d < 3; d++)
-            c[d] += x[3 * a + d] / (double)na;
-    /* translations: subtract the mean */
-    {
-        double m[3] = {0, 0, 0};
-        for (size_t a = 0; a < na; a++)
-            for (int d = 0; d < 3; d++)
-                m[d] += v[3 * a + d] / (double)na;
-        for (size_t a = 0; a < na; a++)
-            for (int d = 0; d < 3; d++)
-                v[3 * a + d] -= m[d];
-    }
-    /* rotations: omega from I omega = L (torque), v -= omega x r */
-    {
-        double I[9] = {0}, L[3] = {0, 0, 0}, inv[9], det, w[3];
-        for (size_t a = 0; a < na; a++) {
-            double r[3] = {x[3 * a] - c[0], x[3 * a + 1] - c[1], x[3 * a + 2] - c[2]};
-            double rr = r[0] * r[0] + r[1] * r[1] + r[2] * r[2];
-            const double *f = v + 3 * a;
-            for (int i = 0; i < 3; i++)
-                for (int j = 0; j < 3; j++)
-                    I[3 * i + j] += (i == j ? rr : 0.0) - r[i] * r[j];
-            L[0] += r[1] * f[2] - r[2] * f[1];
-            L[1] += r[2] * f[0] - r[0] * f[2];
-            L[2] += r[0] * f[1] - r[1] * f[0];
-        }
-        inv[0] = I[4] * I[8] - I[5] * I[7];
-        inv[1] = I[2] * I[7] - I[1] * I[8];
-        inv[2] = I[1] * I[5] - I[2] * I[4];
-        inv[3] = I[5] * I[6] - I[3] * I[8];
-        inv[4] = I[0] * I[8] - I[2] * I[6];
-        inv[5] = I[2] * I[3] - I[0] * I[5];
-        inv[6] = I[3] * I[7] - I[4] * I[6];
-        inv[7] = I[1] * I[6] - I[0] * I[7];
-        inv[8] = I[0] * I[4] - I[1] * I[3];
-        det = I[0] * inv[0] + I[1] * inv[3] + I[2] * inv[6];
-        {
-            double tr = I[0] + I[4] + I[8];
-            if (!(fabs(det) > 1e-10 * tr * tr * tr))
-                return; /* a linear image: its translation only */
-        }
-        for (int i = 0; i < 3; i++)
-            w[i] = (inv[3 * i] * L[0] + inv[3 * i + 1] * L[1] + inv[3 * i + 2] * L[2]) / det;
-        for (size_t a = 0; a < na; a++) {
-            double r[3] = {x[3 * a] - c[0], x[3 * a + 1] - c[1], x[3 * a + 2] - c[2]};
-            v[3 * a] -= w[1] * r[2] - w[2] * r[1];
-            v[3 * a + 1] -= w[2] * r[0] - w[0] * r[2];
-            v[3 * a + 2] -= w[0] * r[1] - w[1] * r[0];
-        }
-    }
-}
-
 void neb_project(pesx_neb *b)
 {
     size_t N = b->n_img, dim = b->dim;
@@ -353,8 +296,11 @@ void neb_project(pesx_neb *b)
         for (size_t k = 0; k < dim; k++)
             if (b->frozen[k])
                 fn[k] = 0.0;
-        if (b->rigid)
-            remove_rigid(b->n_atoms, x0, fn);
+        if (b->rigid) { /* rigid motions at this image, as the dimer and vib remove them */
+            size_t nb;
+            dimer_rigid_basis(dim, x0, NULL, 1, 1, b->rigid_basis, &nb);
+            dimer_project_out(dim, b->rigid_basis, nb, fn);
+        }
         neb_norms(b, fn, &fmx, &fnr);
         if (fmx > b->fmax)
             b->fmax = fmx;

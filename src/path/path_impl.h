@@ -25,6 +25,7 @@ struct pesx_neb {
     unsigned char *frozen;     /* dim flags (one image)                     */
     int endpoints_done, evaluated;
     int rigid;                 /* remove rigid-body motion from NEB forces  */
+    double *rigid_basis;       /* 6 * dim when rigid: that motion's basis    */
     /* committee and extrapolation, per image */
     size_t n_members;
     double *member_e;          /* n_img * n_members                         */
