@@ -1,5 +1,5 @@
 # descriptor module: sources, Check suite, man pages
-src_libpesx_a_SOURCES += src/descriptor/cutoff.c src/descriptor/sftype.c \
+src_libpesx_core_la_SOURCES += src/descriptor/cutoff.c src/descriptor/sftype.c \
 	src/descriptor/descriptor.c src/descriptor/workspace.c src/descriptor/compute.c \
 	src/descriptor/scaling.c src/descriptor/eval_all.c \
 	src/descriptor/descriptor_impl.h src/descriptor/compute_impl.h include/pesx/descriptor.h
@@ -11,8 +11,8 @@ tests_check_descriptor_LDADD = $(TEST_LDADD)
 
 # The vectorised angular kernels need sqrt without errno and if-converted
 # comparisons, flags that only work on the command line: a convenience
-# library whose objects go into libpesx.a.
-noinst_LIBRARIES += src/descriptor/libsimd.a
-src_descriptor_libsimd_a_SOURCES = src/descriptor/angular_fast.c
-src_descriptor_libsimd_a_CFLAGS = $(AM_CFLAGS) -fno-math-errno -fno-trapping-math
-src_libpesx_a_LIBADD = $(src_descriptor_libsimd_a_OBJECTS)
+# library linked into the core library.
+noinst_LTLIBRARIES += src/descriptor/libsimd.la
+src_descriptor_libsimd_la_SOURCES = src/descriptor/angular_fast.c
+src_descriptor_libsimd_la_CFLAGS = $(AM_CFLAGS) -fno-math-errno -fno-trapping-math
+src_libpesx_core_la_LIBADD = src/descriptor/libsimd.la

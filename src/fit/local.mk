@@ -1,7 +1,7 @@
 # fit module: sources, Check suite, man pages
 
 # training (loss, gradients, optimizers, committees; pesx fit)
-src_libpesx_a_SOURCES += include/pesx/fit.h src/fit/fit_impl.h src/fit/model.c src/fit/set.c \
+src_libpesx_core_la_SOURCES += include/pesx/fit.h src/fit/fit_impl.h src/fit/model.c src/fit/set.c \
 	src/fit/loss.c src/fit/refenergy.c src/fit/train.c src/fit/state.c
 check_PROGRAMS += tests/check_fit
 TESTS += tests/check_fit
@@ -10,7 +10,7 @@ tests_check_fit_CFLAGS = $(TEST_CFLAGS)
 tests_check_fit_LDADD = $(TEST_LDADD)
 noinst_PROGRAMS += tests/bench/bench_fit_auAl100
 tests_bench_bench_fit_auAl100_SOURCES = tests/bench/bench_fit_auAl100.c
-tests_bench_bench_fit_auAl100_LDADD = src/libpesx.a $(PESX_LIBS)
+tests_bench_bench_fit_auAl100_LDADD = src/libpesx-core.la $(PESX_LIBS)
 pesx_SOURCES += src/cmd/fit.c src/cmd/fit_plot.c src/cmd/fit_cmd.h
 dist_man_MANS += man/pesx-fit.1
 TESTS += tests/cli/fit.sh
@@ -18,7 +18,7 @@ EXTRA_DIST += tests/cli/fit.sh tests/data/fit/alau4.xml tests/bench/bench_fit_au
 	tests/bench/bench_fit_hcn.sh
 
 # data (symmetry functions for a fit: generation, selection, scaling statistics, --sf)
-src_libpesx_a_SOURCES += include/pesx/fit_sf.h src/fit/sf_impl.h src/fit/sfdesc.c \
+src_libpesx_core_la_SOURCES += include/pesx/fit_sf.h src/fit/sf_impl.h src/fit/sfdesc.c \
 	src/fit/sfgen.c src/fit/scaling.c src/fit/sfread.c
 check_PROGRAMS += tests/check_fit_sf
 TESTS += tests/check_fit_sf

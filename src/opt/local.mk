@@ -1,5 +1,5 @@
 # opt module: objectives, minimizers (L-BFGS, FIRE) and the minimization driver
-src_libpesx_a_SOURCES += \
+src_libpesx_core_la_SOURCES += \
 	include/pesx/opt.h \
 	src/opt/opt_impl.h \
 	src/opt/objective.c \
@@ -19,4 +19,4 @@ tests_check_opt_LDADD = $(TEST_LDADD)
 # LJ38 minimisation benchmark (OptBench): not run by make check.
 noinst_PROGRAMS += tests/bench/bench_lj38
 tests_bench_bench_lj38_SOURCES = tests/bench/bench_lj38.c
-tests_bench_bench_lj38_LDADD = src/libpesx.a $(PESX_LIBS)
+tests_bench_bench_lj38_LDADD = src/libpesx-core.la $(PESX_LIBS)

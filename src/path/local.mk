@@ -1,6 +1,6 @@
 # path module: sources, Check suite, man pages
 # NEB and the barrier report (issue 5)
-src_libpesx_a_SOURCES += include/pesx/path.h include/pesx/path_report.h \
+src_libpesx_core_la_SOURCES += include/pesx/path.h include/pesx/path_report.h \
 	src/path/path_impl.h src/path/band.c src/path/interp.c src/path/idpp.c \
 	src/path/neb.c src/path/neb_run.c src/path/neb_lbfgs.c src/path/spline.c src/path/report.c \
 	src/path/report_xml.c src/path/report_svg.c
@@ -19,7 +19,7 @@ TESTS += tests/cli/neb.sh
 EXTRA_DIST += tests/cli/neb.sh tests/bench/bench_neb_pt.sh
 
 # dimer (issue 6): dimer saddle search, Hessian, frequencies, HTST
-src_libpesx_a_SOURCES += src/path/dimer.c src/path/dimer_project.c src/path/dimer_connect.c \
+src_libpesx_core_la_SOURCES += src/path/dimer.c src/path/dimer_project.c src/path/dimer_connect.c \
 	src/path/dimer_translate.c \
 	src/path/dimer_impl.h src/path/hessian.c src/path/vib.c src/path/htst.c \
 	include/pesx/path_dimer.h include/pesx/path_vib.h
@@ -42,4 +42,4 @@ EXTRA_DIST += tests/cli/saddle.sh tests/cli/vib.sh
 # OptBench Pt heptamer: double-ended saddle search (NEB then dimer) and lowest-mode search
 noinst_PROGRAMS += tests/bench/bench_saddle_pt
 tests_bench_bench_saddle_pt_SOURCES = tests/bench/bench_saddle_pt.c
-tests_bench_bench_saddle_pt_LDADD = src/libpesx.a $(PESX_LIBS)
+tests_bench_bench_saddle_pt_LDADD = src/libpesx-core.la $(PESX_LIBS)

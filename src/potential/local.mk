@@ -1,5 +1,5 @@
 # potential module: sources, Check suite, man pages
-src_libpesx_a_SOURCES += include/pesx/potential.h \
+src_libpesx_core_la_SOURCES += include/pesx/potential.h \
 	src/potential/potential_impl.h \
 	src/potential/potential.c \
 	src/potential/spec.c \
@@ -18,12 +18,12 @@ tests_check_potential_LDADD = $(TEST_LDADD)
 
 noinst_PROGRAMS += tests/bench/bench_lj
 tests_bench_bench_lj_SOURCES = tests/bench/bench_lj.c
-tests_bench_bench_lj_LDADD = src/libpesx.a $(PESX_LIBS)
+tests_bench_bench_lj_LDADD = src/libpesx-core.la $(PESX_LIBS)
 
 dist_man_MANS += man/pesx-potential.5
 
 # bpnn: Behler-Parrinello NN potential (descriptor + nn + potential.xml / n2p2)
-src_libpesx_a_SOURCES += src/potential/bpnn_impl.h src/potential/bpnn.c \
+src_libpesx_core_la_SOURCES += src/potential/bpnn_impl.h src/potential/bpnn.c \
 	src/potential/bpnn_build.c src/potential/bpnn_eval.c
 check_PROGRAMS += tests/check_bpnn
 TESTS += tests/check_bpnn
@@ -32,9 +32,9 @@ tests_check_bpnn_CFLAGS = $(TEST_CFLAGS)
 tests_check_bpnn_LDADD = $(TEST_LDADD)
 noinst_PROGRAMS += tests/bench/bench_water
 tests_bench_bench_water_SOURCES = tests/bench/bench_water.c
-tests_bench_bench_water_LDADD = src/libpesx.a $(PESX_LIBS)
+tests_bench_bench_water_LDADD = src/libpesx-core.la $(PESX_LIBS)
 
 TESTS += tests/cli/potential.sh
 EXTRA_DIST += tests/cli/potential.sh
 # the SF conversion bpnn shares with the fit (potential_bpnn.h)
-src_libpesx_a_SOURCES += include/pesx/potential_bpnn.h
+src_libpesx_core_la_SOURCES += include/pesx/potential_bpnn.h

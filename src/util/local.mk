@@ -1,5 +1,5 @@
 # util module (layer 0): errors, logging, progress, units, elements, parsing
-src_libpesx_a_SOURCES += include/pesx/util.h \
+src_libpesx_core_la_SOURCES += include/pesx/util.h \
 	src/util/error.c src/util/log.c src/util/progress.c src/util/elements.c \
 	src/util/atomic_file.c src/util/parse.c src/util/rng.c src/util/array.c
 
