@@ -10,7 +10,7 @@ layer() {
     case $1 in
     util) echo 0 ;; structure) echo 1 ;; io) echo 2 ;;
     descriptor|nn) echo 3 ;; potential) echo 4 ;; opt) echo 5 ;;
-    path|fit) echo 6 ;; cmd) echo 7 ;; *) echo 99 ;;
+    path|fit) echo 6 ;; learn|explore|api) echo 7 ;; cmd) echo 8 ;; *) echo 99 ;;
     esac
 }
 
