@@ -20,7 +20,8 @@ enum {
     PESX_EIO = 3,         /* cannot open, read or write a file             */
     PESX_ENOCONV = 4,     /* iteration limit reached without convergence  */
     PESX_EFAILED = 5,     /* the computation failed (NaN, GSL error, ...)  */
-    PESX_EUNSUPPORTED = 6 /* valid input that this build cannot handle     */
+    PESX_EUNSUPPORTED = 6,/* valid input that this build cannot handle     */
+    PESX_EWRITE = 7       /* an output cannot be written (disk full, ...)  */
 };
 
 /* The last error of the calling thread: a code, where it happened (the
@@ -123,19 +124,32 @@ double pesx_element_mass(int z);        /* standard atomic weight, amu; 0 if unk
  * unchanged (the old block stays valid). */
 int pesx_array_reserve(void *ptr, size_t *cap, size_t need, size_t size, size_t first);
 
-/* ---- atomic output: write to PATH.tmpXXXXXX, rename on commit ----------- */
+/* ---- atomic output: write to PATH.tmpXXXXXX, rename on commit -----------
+ * Only regular files (or new paths) are replaced by rename.  "-" and
+ * /dev/stdout write to stdout; character devices and FIFOs are written
+ * through; a symbolic link is followed and its target replaced.  Every
+ * failure to write is PESX_EWRITE (exit status 1). */
 
 typedef struct {
     FILE *fp;
-    char path[4096];
+    int through;        /* written through: stdout, a device or a FIFO */
+    char path[4096];    /* as given, for messages                      */
+    char target[4096];  /* PATH with symbolic links followed           */
     char tmp[4120];
 } pesx_atomic_file;
 
 int pesx_atomic_open(pesx_atomic_file *af, const char *path);
-/* Flush, fsync, close and rename over PATH.  On failure the temp file is removed. */
+/* Flush, fsync, close and rename over the target (written-through
+ * outputs: flush and close).  On failure the temp file is removed and the
+ * previous file is left as it was. */
 int pesx_atomic_commit(pesx_atomic_file *af);
 /* Close and remove the temp file (PATH is left untouched). */
 void pesx_atomic_abort(pesx_atomic_file *af);
+/* Whether PATH can be written by pesx_atomic_open/commit, checked before
+ * any work: its directory exists and takes a new file (a probe file is
+ * created and removed), or it is a writable device, FIFO or stdout.
+ * PESX_EWRITE naming PATH when not. */
+int pesx_output_check(const char *path);
 
 /* ---- parsing helpers --------------------------------------------------- */
 

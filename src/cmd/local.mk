@@ -16,3 +16,6 @@ EXTRA_DIST += tests/cli/convert.sh
 TESTS += tests/cli/neb_align.sh
 EXTRA_DIST += tests/cli/neb_align.sh tests/data/lj7/README.md tests/data/lj7/bipyramid.xyz \
 	tests/data/lj7/octahedron.xyz
+# Output files: atomic replacement of regular files only (issue 12)
+TESTS += tests/cli/output.sh
+EXTRA_DIST += tests/cli/output.sh

@@ -400,5 +400,5 @@ int pesx_dataset_n2p2_write(FILE *fp, const char *path, const pesx_dataset_entry
     }
     xyz_format_double(b[6], e->energy / E);
     fprintf(fp, "energy %s\ncharge 0.0\nend\n", b[6]);
-    return ferror(fp) ? pesx_error_set(PESX_EIO, path, 0, "write error") : PESX_OK;
+    return ferror(fp) ? pesx_error_set(PESX_EWRITE, path, 0, "write error") : PESX_OK;
 }

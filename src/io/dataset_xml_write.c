@@ -88,7 +88,7 @@ int pesx_dataset_writer_add(pesx_dataset_writer *w, const pesx_dataset_entry *e)
     }
     fprintf(fp, "    <energy>%s</energy>\n  </structure>\n", num(b[0], e->energy));
     w->n++;
-    return ferror(fp) ? pesx_error_set(PESX_EIO, w->af.path, 0, "write error") : PESX_OK;
+    return ferror(fp) ? pesx_error_set(PESX_EWRITE, w->af.path, 0, "write error") : PESX_OK;
 }
 
 int pesx_dataset_writer_close(pesx_dataset_writer *w)
@@ -118,7 +118,7 @@ int pesx_dataset_write(const char *path, const pesx_dataset *ds)
     pesx_dataset_writer *w = pesx_dataset_writer_open(path);
     int st = PESX_OK;
     if (!w)
-        return pesx_error_last()->code ? pesx_error_last()->code : PESX_EIO;
+        return pesx_error_last()->code ? pesx_error_last()->code : PESX_EWRITE;
     for (size_t k = 0; k < ds->n && !st; k++) {
         pesx_dataset_entry e;
         pesx_dataset_get(ds, k, &e);

@@ -160,7 +160,7 @@ int pesx_xyz_write(FILE *fp, const pesx_frame *f)
         fputc('\n', fp);
     }
     if (ferror(fp))
-        return pesx_error_set(PESX_EIO, NULL, 0, "write error: %s", strerror(errno ? errno : EIO));
+        return pesx_error_set(PESX_EWRITE, NULL, 0, "write error: %s", strerror(errno ? errno : EIO));
     return PESX_OK;
 }
 

@@ -287,5 +287,5 @@ int pesx_report_write_table(FILE *fp, const pesx_report *r)
                 "(%zu atoms in total): the barrier is an extrapolation\n",
                 imgs, imgs == 1 ? "" : "s", imgs == 1 ? "s" : "ve", r->n_extrapolating_total);
     }
-    return ferror(fp) ? pesx_error_set(PESX_EIO, NULL, 0, "report: write error") : PESX_OK;
+    return ferror(fp) ? pesx_error_set(PESX_EWRITE, NULL, 0, "report: write error") : PESX_OK;
 }

@@ -123,7 +123,7 @@ int pesx_report_write_xml(const char *path, const pesx_report *r)
     fprintf(fp, "</pesx-report>\n");
     if (ferror(fp)) {
         pesx_atomic_abort(&af);
-        return pesx_error_set(PESX_EIO, path, 0, "write error");
+        return pesx_error_set(PESX_EWRITE, path, 0, "write error");
     }
     return pesx_atomic_commit(&af);
 }

@@ -69,6 +69,7 @@ const char *pesx_strstatus(int code)
     case PESX_ENOCONV: return "did not converge";
     case PESX_EFAILED: return "computation failed";
     case PESX_EUNSUPPORTED: return "not supported";
+    case PESX_EWRITE: return "cannot write output";
     default: return "unknown error";
     }
 }
