@@ -700,7 +700,7 @@ START_TEST(test_write_rejects)
         pesx_frame_release(&g);
         pesx_frame_release(&h);
     }
-    ck_assert_int_eq(pesx_xyz_write_file("/nonexistent-dir/x.xyz", &f, 1), PESX_EIO);
+    ck_assert_int_eq(pesx_xyz_write_file("/nonexistent-dir/x.xyz", &f, 1), PESX_EWRITE);
     pesx_frame_release(&f);
     unlink(path);
 }

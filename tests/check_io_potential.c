@@ -393,7 +393,7 @@ START_TEST(t_bad_files)
     pf.version = 1;
     ck_assert_int_eq(access(path, F_OK) == 0, 0);
     /* unwritable place */
-    ck_assert_int_eq(pesx_potential_file_write("/nonexistent-dir/p.xml", &pf), PESX_EIO);
+    ck_assert_int_eq(pesx_potential_file_write("/nonexistent-dir/p.xml", &pf), PESX_EWRITE);
     ck_assert_int_eq(pesx_potential_file_write(path, &pf), PESX_OK);
     pesx_potential_file_release(&pf);
 }

@@ -151,7 +151,25 @@ START_TEST(test_atomic_file)
     unlink(path);
     ck_assert_int_eq(rmdir(dir), 0); /* empty: no temp files left */
     snprintf(path, sizeof path, "%s/no/such/dir/x", dir);
-    ck_assert_int_eq(pesx_atomic_open(&af, path), PESX_EIO);
+    ck_assert_int_eq(pesx_atomic_open(&af, path), PESX_EWRITE);
+}
+END_TEST
+
+/* pesx_output_check: what the atomic writer can write, tested before work. */
+START_TEST(test_output_check)
+{
+    char dir[] = "/tmp/pesx-check-XXXXXX", path[512];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/new.xyz", dir);
+    ck_assert_int_eq(pesx_output_check(path), PESX_OK);     /* a new file */
+    ck_assert_int_eq(pesx_output_check("-"), PESX_OK);      /* stdout */
+    ck_assert_int_eq(pesx_output_check("/dev/null"), PESX_OK);
+    ck_assert_int_eq(pesx_output_check(dir), PESX_EWRITE);  /* a directory */
+    ck_assert_str_eq(pesx_error_last()->file, dir);
+    snprintf(path, sizeof path, "%s/no/such/x.xyz", dir);
+    ck_assert_int_eq(pesx_output_check(path), PESX_EWRITE);
+    ck_assert_int_eq(pesx_output_check(""), PESX_EINVAL);
+    ck_assert_int_eq(rmdir(dir), 0); /* the probe file is gone */
 }
 END_TEST
 
@@ -223,6 +241,7 @@ static Suite *util_suite(void)
     tcase_add_test(tc, test_units);
     tcase_add_test(tc, test_rng);
     tcase_add_test(tc, test_atomic_file);
+    tcase_add_test(tc, test_output_check);
     tcase_add_test(tc, test_array_reserve);
     tcase_add_test(tc, test_error_first);
     suite_add_tcase(s, tc);
