@@ -299,6 +299,81 @@ START_TEST(test_ref_energies)
 }
 END_TEST
 
+/* Rank-deficient compositions (issue 16): structures of N[k] atoms
+ * (H, H, O, H, H, O, ...) with the energies of e_H = -13.6, e_O = -432.1.
+ * With one composition (or proportional ones) the data fix only
+ * 2 e_H + e_O = -459.3 eV; the minimum-norm solution of the per-atom rows
+ * (2/3, 1/3) x = -153.1 is x = -153.1 (6/5, 3/5) = (-183.72, -91.86). */
+static void ref_energies_of(const size_t *nat, size_t ns, pesx_fit_ref_report *rep,
+                            double *eH, double *eO)
+{
+    pesx_potential_file pf;
+    pesx_fit_model m;
+    pesx_fit_set *s;
+    pesx_dataset ds;
+    pesx_rng rng;
+    size_t idx[16];
+    pesx_dataset_init(&ds);
+    pesx_rng_seed(&rng, 11);
+    for (size_t k = 0; k < ns; k++) {
+        pesx_atoms *a = random_atoms(nat[k], 1, 8, 3.0, 0, &rng);
+        double f[3 * 8] = {0};
+        size_t nO = 0;
+        pesx_dataset_entry e;
+        for (size_t i = 0; i < a->n; i++)
+            nO += a->z[i] == 8;
+        memset(&e, 0, sizeof e);
+        e.id = "s";
+        e.atoms = a;
+        e.energy = -13.6 * (double)(a->n - nO) - 432.1 * (double)nO;
+        e.forces = f;
+        e.weight = 1.0;
+        ck_assert_int_eq(pesx_dataset_append(&ds, &e), PESX_OK);
+        pesx_atoms_free(a);
+        idx[k] = k;
+    }
+    make_file(&pf);
+    ck_assert_int_eq(pesx_fit_model_init(&m, &pf, 1), PESX_OK);
+    s = pesx_fit_set_alloc(&m, &ds, NULL, NULL);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_int_eq(pesx_fit_ref_energies_report(&m, s, idx, ns, rep), PESX_OK);
+    *eH = m.ref_energy[0];
+    *eO = m.ref_energy[1];
+    pesx_fit_set_free(s);
+    pesx_fit_model_release(&m);
+    pesx_potential_file_release(&pf);
+    pesx_dataset_release(&ds);
+}
+
+START_TEST(test_ref_energies_one_composition)
+{
+    static const size_t water[6] = {3, 3, 3, 3, 3, 3}, multiples[5] = {6, 3, 6, 3, 3},
+                        mixed[4] = {3, 4, 6, 7};
+    pesx_fit_ref_report rep;
+    double eH, eO;
+    ref_energies_of(water, 6, &rep, &eH, &eO);
+    ck_assert_uint_eq(rep.rank, 1);
+    ck_assert_uint_eq(rep.n_elements, 2);
+    ck_assert_rel(eH, -183.72, 1e-10);
+    ck_assert_rel(eO, -91.86, 1e-10);
+    ck_assert_msg(strstr(rep.note, "composition H2O ") && strstr(rep.note, "1 of the 2"), "%s",
+                  rep.note);
+    /* proportional compositions: the same answer and formula */
+    ref_energies_of(multiples, 5, &rep, &eH, &eO);
+    ck_assert_uint_eq(rep.rank, 1);
+    ck_assert_rel(eH, -183.72, 1e-10);
+    ck_assert_rel(eO, -91.86, 1e-10);
+    ck_assert_msg(strstr(rep.note, "composition H2O or a multiple") && strstr(rep.note, "1 of the 2"),
+                  "%s", rep.note);
+    /* full rank: the true values, no note */
+    ref_energies_of(mixed, 4, &rep, &eH, &eO);
+    ck_assert_uint_eq(rep.rank, 2);
+    ck_assert_rel(eH, -13.6, 1e-10);
+    ck_assert_rel(eO, -432.1, 1e-10);
+    ck_assert_str_eq(rep.note, "");
+}
+END_TEST
+
 /* Training on energies and forces of a Morse cluster data set lowers the
  * loss; with early stopping the kept weights are those of the best
  * validation epoch. */
@@ -628,6 +703,7 @@ int main(void)
     tcase_add_test(tc, test_gradient_energy_only);
     tcase_add_test(tc, test_jacobian);
     tcase_add_test(tc, test_ref_energies);
+    tcase_add_test(tc, test_ref_energies_one_composition);
     tcase_add_test(tc, test_train_adam);
     tcase_add_test(tc, test_train_lbfgs);
     tcase_add_test(tc, test_train_ekf);

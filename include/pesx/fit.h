@@ -109,6 +109,19 @@ int pesx_fit_set_scale(pesx_fit_set *s, const pesx_fit_model *m);
 int pesx_fit_ref_energies(pesx_fit_model *m, const pesx_fit_set *s, const size_t *idx,
                           size_t n);
 
+/* What the compositions determined: RANK of the n_elements reference
+ * energies (rank-revealing SVD; singular values below 1e-9 of the largest
+ * count as zero), and when rank < n_elements a NOTE for the user saying so
+ * and which minimum-norm values were taken ("" at full rank). */
+typedef struct {
+    size_t rank, n_elements;
+    char note[1024];
+} pesx_fit_ref_report;
+
+/* pesx_fit_ref_energies, and what it found into *REP (may be NULL). */
+int pesx_fit_ref_energies_report(pesx_fit_model *m, const pesx_fit_set *s, const size_t *idx,
+                                 size_t n, pesx_fit_ref_report *rep);
+
 /* ---- loss ------------------------------------------------------------------------- */
 
 typedef struct {
