@@ -40,6 +40,7 @@
 #include <pesx/nn.h>
 #include <pesx/io_potential.h>
 #include <pesx/io_dataset.h>
+#include <pesx/fit_sf.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -278,6 +279,124 @@ int pesx_fit_train(pesx_fit_model *m, size_t member, pesx_fit_set *s, const size
  * caller frees *out (one block: train, then val, then test). */
 int pesx_fit_split(size_t n, double f_val, double f_test, unsigned long long seed,
                    size_t **out, size_t *n_train, size_t *n_val, size_t *n_test);
+
+/* ---- the whole fit: pesx fit, the learning loop, embedding programs ------ */
+
+/* One row of the learning curve: member, epoch and the RMSEs of that
+ * epoch's weights (train E, val E in eV/atom; train F, val F in eV/A). */
+typedef struct {
+    size_t member, epoch;
+    double rmse[4];
+    double seconds;
+} pesx_fit_curve_row;
+
+/* What pesx_fit_run reports while it works (the library prints nothing). */
+typedef enum {
+    PESX_FIT_EVENT_SF,        /* symmetry functions generated: sf          */
+    PESX_FIT_EVENT_REF,       /* reference energies fitted: ref             */
+    PESX_FIT_EVENT_START,     /* training starts: sizes and weights below   */
+    PESX_FIT_EVENT_EPOCH,     /* an epoch ended: member, epoch, row          */
+    PESX_FIT_EVENT_MEMBER     /* a member finished: member, epochs_done,
+                                 best_epoch                                 */
+} pesx_fit_event_kind;
+
+typedef struct {
+    pesx_fit_event_kind kind;
+    size_t member, n_members;
+    const pesx_fit_sf_report *sf;
+    const pesx_fit_ref_report *ref;
+    const pesx_fit_epoch *epoch;      /* EPOCH: the training errors and state */
+    size_t epochs_done, best_epoch;   /* MEMBER                               */
+    size_t total_epochs;              /* START: most epochs of the whole fit  */
+    size_t epochs_before;             /* EPOCH: of all members before this one */
+    size_t n_data, n_pool, n_test, n_weights; /* START                        */
+} pesx_fit_event;
+
+/* Everything pesx fit decides between parsing and printing.  Data sets are
+ * in memory (read them with pesx_data_read, or build them); nothing is
+ * read from a file except the --sf settings and, for a resume, the
+ * checkpoint. */
+typedef struct {
+    double test_fraction;       /* share of DATA held out (0.1; 0 with TEST) */
+    double val_fraction;        /* share of the pool per member for early
+                                   stopping (0.1)                           */
+    /* symmetry functions (ignored for a warm start or a resume) */
+    const char *sf_file;        /* n2p2 input.nn; NULL: generated            */
+    pesx_fit_sf_options sf;
+    /* networks (ignored for a warm start or a resume) */
+    size_t n_hidden, hidden[8];
+    char activation[32];        /* hidden layers ("softplus")               */
+    size_t committee;           /* members (1)                              */
+    /* training: optimizer, epochs, loss, seed (its on_epoch, ctx and
+     * resume are the pipeline's own and ignored here) */
+    pesx_fit_options train;
+    /* warm start: continue training this potential's networks on DATA with
+     * its symmetry functions, scaling, reference energies and committee
+     * size (the training ranges are widened to DATA's); NULL: a new fit */
+    const pesx_potential_file *start;
+    /* files, each NULL for none */
+    const char *output;         /* the potential, written at the end        */
+    const char *curve;          /* learning curve TSV                       */
+    const char *parity;         /* parity TSV of the final potential        */
+    size_t checkpoint_every;    /* OUTPUT.checkpoint and .state every N
+                                   epochs and when stopped (0: never; needs
+                                   OUTPUT)                                  */
+    int resume;                 /* continue from OUTPUT.checkpoint          */
+    const char *source;         /* <source> of the potential ("pesx fit")   */
+    /* progress: nonzero from an EPOCH event stops the fit after that epoch
+     * (the best weights and the members so far are kept and written) */
+    int (*progress)(const pesx_fit_event *ev, void *ctx);
+    void *ctx;
+} pesx_fit_setup;
+
+/* pesx fit's defaults (pesx-fit(1)): EKF, 20 epochs, no polish, 15-15
+ * softplus, one member, seed 1, SFs generated with rc 6, no files. */
+void pesx_fit_setup_default(pesx_fit_setup *o);
+/* Set the optimizer and its default epochs (EKF 20, others 100) and polish
+ * (Adam 100, others 0). */
+void pesx_fit_setup_optimizer(pesx_fit_setup *o, int optimizer);
+
+typedef struct {
+    pesx_potential_file pf;     /* the fitted potential (what OUTPUT holds) */
+    size_t n_members;           /* members it holds: fewer than asked when
+                                   stopped (at least 1: the first member's
+                                   best weights)                            */
+    int interrupted;            /* stopped by the progress callback         */
+    size_t n_pool, n_train, n_val, n_test; /* train/val: member 0's split   */
+    int separate_test;          /* the test errors are TEST's               */
+    pesx_fit_errors train, val, test; /* committee mean; *_at index the data
+                                   set the errors are of (TEST or DATA)     */
+    pesx_fit_ref_report ref;
+    /* the learning curve (with the rows of a resumed fit's file) */
+    size_t n_curve;
+    pesx_fit_curve_row *curve;
+    /* test-set parity of the committee mean: energies per atom and force
+     * components, reference and predicted */
+    size_t n_test_e, n_test_f;
+    double *test_e_ref, *test_e_pred, *test_f_ref, *test_f_pred;
+} pesx_fit_result;
+
+/* Fit a potential to DATA (TEST: a separate test set, or NULL) as pesx
+ * fit does: split, symmetry functions, scaling, reference energies,
+ * committee members each on its own validation subsample, checkpoints,
+ * closing errors, parity data and the potential (with the fit's options
+ * and seed in its metadata).  Deterministic for a given seed and number
+ * of OpenMP threads; a fit from memory and `pesx fit` on the same data
+ * written to a file give the same potential.  RES is filled also when
+ * the progress callback stopped the fit (res->interrupted); release it
+ * with pesx_fit_result_release. Every output location is checked before
+ * the first epoch; a checkpoint that cannot be written is an error. */
+int pesx_fit_run(const pesx_fit_setup *o, const pesx_dataset *data, const pesx_dataset *test,
+                 pesx_fit_result *res);
+void pesx_fit_result_release(pesx_fit_result *res);
+
+/* The options of a fit as recorded in the potential (pesx fit's option
+ * syntax, every value resolved) into BUF. */
+void pesx_fit_setup_describe(const pesx_fit_setup *o, char *buf, size_t size);
+
+/* OUTPUT's side file: OUTPUT without a final ".xml", then SUFFIX
+ * ("-curve.tsv": pot.xml -> pot-curve.tsv). */
+void pesx_fit_side_path(const char *output, const char *suffix, char *buf, size_t size);
 
 #ifdef __cplusplus
 }

@@ -94,6 +94,7 @@ typedef struct {
     char date[64];                      /* ISO 8601 UTC                      */
     char data_checksum[160];            /* "sha256:..." of the training data */
     char source[512];                   /* where it came from ("n2p2:DIR", "pesx fit data.xml") */
+    char fit_options[1024];             /* the fit's options and seed ("--seed 1 ...") */
     double rmse_energy_train, rmse_energy_test; /* eV/atom                   */
     double rmse_force_train, rmse_force_test;   /* eV/Angstrom               */
 } pesx_potential_file;
@@ -102,6 +103,9 @@ typedef struct {
  * scaling "none" with [0, 1], mean_energy 0, conv_energy 1, RMSEs NAN. */
 void pesx_potential_file_init(pesx_potential_file *pf);
 void pesx_potential_file_release(pesx_potential_file *pf);
+
+/* A deep copy of SRC into a released or freshly initialised DST. */
+int pesx_potential_file_copy(pesx_potential_file *dst, const pesx_potential_file *src);
 
 /* Add an element (kept sorted by Z) with room for N_SF symmetry functions
  * (zero-filled, sigma/ranges NAN), N_SIZES layer sizes and N_MEMBERS *

@@ -44,7 +44,7 @@ static void ticks(FILE *fp, double xlo, double xhi, double ylo, double yhi, int 
     }
 }
 
-int fit_plot_curve(const char *path, const fit_curve *c)
+int fit_plot_curve(const char *path, size_t n, const pesx_fit_curve_row *c)
 {
     pesx_atomic_file af;
     FILE *fp;
@@ -53,11 +53,11 @@ int fit_plot_curve(const char *path, const fit_curve *c)
     static const char *const name[4] = {"train E (meV/atom)", "val E (meV/atom)",
                                         "train F (meV/A)", "val F (meV/A)"};
     int st;
-    for (size_t i = 0; i < c->n; i++) {
-        if ((double)c->epoch[i] > xhi)
-            xhi = (double)c->epoch[i];
+    for (size_t i = 0; i < n; i++) {
+        if ((double)c[i].epoch > xhi)
+            xhi = (double)c[i].epoch;
         for (int q = 0; q < 4; q++) {
-            double v = c->v[4 * i + q];
+            double v = 1e3 * c[i].rmse[q];
             if (v > 0 && isfinite(v)) {
                 ylo = fmin(ylo, log10(v));
                 yhi = fmax(yhi, log10(v));
@@ -79,14 +79,14 @@ int fit_plot_curve(const char *path, const fit_curve *c)
         int any = 0;
         fprintf(fp, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"%s points=\"",
                 color[q], q % 2 ? " stroke-dasharray=\"5,3\"" : "");
-        for (size_t i = 0; i < c->n; i++) {
-            double v = c->v[4 * i + q];
-            if (i > 0 && c->epoch[i] < c->epoch[i - 1]) /* next committee member */
+        for (size_t i = 0; i < n; i++) {
+            double v = 1e3 * c[i].rmse[q];
+            if (i > 0 && c[i].epoch < c[i - 1].epoch) /* next committee member */
                 fprintf(fp, "\"/>\n<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"%s "
                             "points=\"",
                         color[q], q % 2 ? " stroke-dasharray=\"5,3\"" : "");
             if (v > 0 && isfinite(v)) {
-                fprintf(fp, "%.1f,%.1f ", px((double)c->epoch[i], xlo, xhi),
+                fprintf(fp, "%.1f,%.1f ", px((double)c[i].epoch, xlo, xhi),
                         py(log10(v), ylo, yhi));
                 any = 1;
             }
@@ -153,54 +153,4 @@ int mkdir_p(const char *dir)
             buf[i] = c;
         }
     return 0;
-}
-
-int plot_parity_files(pesx_fit_model *m, pesx_fit_set *s, const pesx_dataset *ds,
-                      const size_t *idx, size_t n, const char *dir)
-{
-    size_t nf = 0, ne = 0;
-    double *er, *ep, *fr, *fp, *f;
-    char path[4200];
-    int st = PESX_OK;
-    (void)ds;
-    for (size_t i = 0; i < n; i++) {
-        size_t na;
-        double E;
-        const double *F;
-        pesx_fit_set_reference(s, idx ? idx[i] : i, &na, &E, &F);
-        nf += 3 * na;
-    }
-    er = malloc((n + 1) * sizeof *er);
-    ep = malloc((n + 1) * sizeof *ep);
-    fr = malloc((nf + 1) * sizeof *fr);
-    fp = malloc((nf + 1) * sizeof *fp);
-    if (!er || !ep || !fr || !fp) {
-        st = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
-        goto out;
-    }
-    nf = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t k = idx ? idx[i] : i, na;
-        double E, Er;
-        const double *F;
-        pesx_fit_set_reference(s, k, &na, &Er, &F);
-        f = fp + nf;
-        if ((st = pesx_fit_predict(m, (size_t)-1, s, k, &E, f)))
-            goto out;
-        memcpy(fr + nf, F, 3 * na * sizeof *F);
-        nf += 3 * na;
-        er[ne] = Er / (double)na;
-        ep[ne++] = E / (double)na;
-    }
-    snprintf(path, sizeof path, "%s/parity-energy.svg", dir);
-    if ((st = fit_plot_parity(path, "pesx fit: test energies per atom", "eV/atom", ne, er, ep)))
-        goto out;
-    snprintf(path, sizeof path, "%s/parity-force.svg", dir);
-    st = fit_plot_parity(path, "pesx fit: test force components", "eV/Angstrom", nf, fr, fp);
-out:
-    free(er);
-    free(ep);
-    free(fr);
-    free(fp);
-    return st;
 }

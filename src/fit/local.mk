@@ -2,7 +2,8 @@
 
 # training (loss, gradients, optimizers, committees; pesx fit)
 src_libpesx_core_la_SOURCES += include/pesx/fit.h src/fit/fit_impl.h src/fit/model.c src/fit/set.c \
-	src/fit/loss.c src/fit/refenergy.c src/fit/train.c src/fit/state.c
+	src/fit/loss.c src/fit/refenergy.c src/fit/train.c src/fit/state.c \
+	src/fit/run_impl.h src/fit/run.c src/fit/run_files.c
 check_PROGRAMS += tests/check_fit
 TESTS += tests/check_fit
 tests_check_fit_SOURCES = tests/check_fit.c $(TESTUTIL)

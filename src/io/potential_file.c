@@ -39,6 +39,40 @@ void pesx_potential_file_release(pesx_potential_file *pf)
     pesx_potential_file_init(pf);
 }
 
+static void *dup_block(const void *src, size_t bytes)
+{
+    void *d = malloc(bytes ? bytes : 1);
+    if (d && bytes)
+        memcpy(d, src, bytes);
+    return d;
+}
+
+int pesx_potential_file_copy(pesx_potential_file *dst, const pesx_potential_file *src)
+{
+    *dst = *src;
+    dst->element = calloc(src->n_elements + 1, sizeof *dst->element);
+    if (!dst->element) {
+        pesx_potential_file_init(dst);
+        return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+    }
+    for (size_t k = 0; k < src->n_elements; k++) {
+        const pesx_potential_file_element *e = &src->element[k];
+        pesx_potential_file_element *d = &dst->element[k];
+        *d = *e;
+        d->sf = dup_block(e->sf, e->n_sf * sizeof *e->sf);
+        d->size = dup_block(e->size, e->n_sizes * sizeof *e->size);
+        d->activation = dup_block(e->activation,
+                                  (e->n_sizes ? e->n_sizes - 1 : 0) * sizeof *e->activation);
+        d->weights = dup_block(e->weights, src->n_members * e->n_weights * sizeof *e->weights);
+        if (!d->sf || !d->size || !d->activation || !d->weights) {
+            dst->n_elements = k + 1;
+            pesx_potential_file_release(dst);
+            return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+        }
+    }
+    return PESX_OK;
+}
+
 pesx_potential_file_element *pesx_potential_file_add_element(
     pesx_potential_file *pf, const char *symbol, size_t n_sf, size_t n_sizes,
     const size_t *sizes)

@@ -202,6 +202,8 @@ static int read_metadata(reader *r, const xmlNode *n)
             st = text_of(r, c, pf->source, sizeof pf->source);
         else if (is(c, "data-checksum"))
             st = text_of(r, c, pf->data_checksum, sizeof pf->data_checksum);
+        else if (is(c, "fit-options"))
+            st = text_of(r, c, pf->fit_options, sizeof pf->fit_options);
         else if (is(c, "rmse")) {
             char set[16];
             int found;

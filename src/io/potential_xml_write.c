@@ -47,6 +47,8 @@ static void write_metadata(FILE *fp, const pesx_potential_file *pf)
         put_text_elem(fp, "    ", "source", pf->source);
     if (pf->data_checksum[0])
         put_text_elem(fp, "    ", "data-checksum", pf->data_checksum);
+    if (pf->fit_options[0])
+        put_text_elem(fp, "    ", "fit-options", pf->fit_options);
     if (!isnan(pf->rmse_energy_train) || !isnan(pf->rmse_force_train)) {
         fputs("    <rmse set=\"train\"", fp);
         put_attr_num(fp, "energy", pf->rmse_energy_train);
