@@ -26,3 +26,10 @@ TESTS += tests/check_fit_sf
 tests_check_fit_sf_SOURCES = tests/check_fit_sf.c $(TESTUTIL)
 tests_check_fit_sf_CFLAGS = $(TEST_CFLAGS)
 tests_check_fit_sf_LDADD = $(TEST_LDADD)
+
+# the whole fit as one call (pesx_fit_run): memory = CLI, warm start, stops, checkpoint errors
+check_PROGRAMS += tests/check_fit_run
+TESTS += tests/check_fit_run
+tests_check_fit_run_SOURCES = tests/check_fit_run.c $(TESTUTIL)
+tests_check_fit_run_CFLAGS = $(TEST_CFLAGS)
+tests_check_fit_run_LDADD = $(TEST_LDADD)
