@@ -14,8 +14,8 @@ tests_bench_bench_fit_auAl100_SOURCES = tests/bench/bench_fit_auAl100.c
 tests_bench_bench_fit_auAl100_LDADD = src/libpesx-core.la $(PESX_LIBS)
 pesx_SOURCES += src/cmd/fit.c src/cmd/fit_plot.c src/cmd/fit_cmd.h
 dist_man_MANS += man/pesx-fit.1
-TESTS += tests/cli/fit.sh
-EXTRA_DIST += tests/cli/fit.sh tests/data/fit/alau4.xml tests/bench/bench_fit_auAl100.sh \
+TESTS += tests/cli/fit.sh tests/cli/fit_molecule.sh
+EXTRA_DIST += tests/cli/fit.sh tests/cli/fit_molecule.sh tests/data/fit/alau4.xml tests/bench/bench_fit_auAl100.sh \
 	tests/bench/bench_fit_hcn.sh
 
 # data (symmetry functions for a fit: generation, selection, scaling statistics, --sf)

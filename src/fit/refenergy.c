@@ -65,7 +65,8 @@ static void describe(pesx_fit_ref_report *rep, const pesx_fit_model *m, const do
         rep->rank, m->n_elem);
     for (size_t e = 0; e < m->n_elem; e++)
         PUT("%s%s %.6g", e ? ", " : "", pesx_element_symbol(m->z[e]), m->ref_energy[e]);
-    PUT(" eV); energies of the data's compositions are exact, those of others are not");
+    PUT(" eV): the split between elements is arbitrary, so energies of other compositions "
+        "(other molecules, fragments) are not predicted");
 #undef PUT
 }
 

@@ -42,10 +42,22 @@ void pesx_fit_side_path(const char *output, const char *suffix, char *buf, size_
     snprintf(buf, size, "%.*s%s", (int)n, output, suffix);
 }
 
+/* V in the fewest digits that read back as V. */
+static const char *num(char *buf, double v)
+{
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, 32, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return buf;
+}
+
 void pesx_fit_setup_describe(const pesx_fit_setup *o, char *buf, size_t size)
 {
     const pesx_fit_options *t = &o->train;
     size_t n = 0;
+    char a[32], b[32], c[32];
 #define PUT(...)                                                                               \
     do {                                                                                       \
         int w_ = snprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__);                      \
@@ -54,14 +66,14 @@ void pesx_fit_setup_describe(const pesx_fit_setup *o, char *buf, size_t size)
     } while (0)
     if (size)
         buf[0] = '\0';
-    PUT("--test-fraction %.17g --val-fraction %.17g", o->test_fraction, o->val_fraction);
+    PUT("--test-fraction %s --val-fraction %s", num(a, o->test_fraction), num(b, o->val_fraction));
     if (o->start)
         PUT(" --start %s", o->start->data_checksum[0] ? o->start->data_checksum : "(a potential)");
     else {
         if (o->sf_file)
             PUT(" --sf %s", o->sf_file);
         else
-            PUT(" --rc %.17g", o->sf.rc);
+            PUT(" --rc %s", num(a, o->sf.rc));
         PUT(" --hidden ");
         for (size_t l = 0; l < o->n_hidden; l++)
             PUT("%s%zu", l ? "," : "", o->hidden[l]);
@@ -69,14 +81,15 @@ void pesx_fit_setup_describe(const pesx_fit_setup *o, char *buf, size_t size)
     }
     PUT(" --optimizer %s --epochs %zu", pesx_fit_optimizer_name(t->optimizer), t->epochs);
     if (t->optimizer == PESX_FIT_ADAM)
-        PUT(" --batch %zu --lr %.17g --lr-final %.17g", t->batch, t->lr, t->lr_final);
+        PUT(" --batch %zu --lr %s --lr-final %s", t->batch, num(a, t->lr), num(b, t->lr_final));
     if (t->optimizer == PESX_FIT_EKF)
-        PUT(" --ekf-force-ratio %.17g --ekf-threshold %.17g", t->kf_force_ratio, t->kf_threshold);
+        PUT(" --ekf-force-ratio %s --ekf-threshold %s", num(a, t->kf_force_ratio),
+            num(b, t->kf_threshold));
     if (t->optimizer != PESX_FIT_LBFGS)
-        PUT(" --polish %zu --polish-force-weight %.17g", t->polish,
-            t->polish_force_weight >= 0 ? t->polish_force_weight : t->loss.force_weight);
-    PUT(" --patience %zu --force-weight %.17g --l2 %.17g --seed %llu", t->patience,
-        t->loss.use_forces ? t->loss.force_weight : 0.0, t->loss.l2, t->seed);
+        PUT(" --polish %zu --polish-force-weight %s", t->polish,
+            num(a, t->polish_force_weight >= 0 ? t->polish_force_weight : t->loss.force_weight));
+    PUT(" --patience %zu --force-weight %s --l2 %s --seed %llu", t->patience,
+        num(b, t->loss.use_forces ? t->loss.force_weight : 0.0), num(c, t->loss.l2), t->seed);
 #undef PUT
 }
 

@@ -109,6 +109,45 @@ cmp -s a.txt b.txt && pass "resumed learning curve = uninterrupted one" ||
 [ -e int.xml.checkpoint ] || [ -e int.xml.checkpoint.state ] &&
     fail "checkpoint left after a finished fit" || pass "checkpoint removed after a finished fit"
 
+# Outputs (issue 12): every output location is checked before the first
+# epoch; a checkpoint that cannot be written is an error; the curve and
+# parity files are named after -o, not left in the current directory.
+expect 1 'nonexistent' "-o in a missing directory fails before training" -- \
+    "$PESX" fit "$data" $small -o /nonexistent/x.xml --curve early.tsv --parity earlyp.tsv -q
+[ -e early.tsv ] && fail "-o /nonexistent: the fit trained first (early.tsv written)" ||
+    pass "-o /nonexistent: no epoch ran"
+mkdir ck.xml.checkpoint.state
+expect 1 'ck.xml.checkpoint.state' "an unwritable checkpoint is an error" -- \
+    "$PESX" fit "$data" $small --checkpoint-every 2 -o ck.xml --curve ck.tsv -q
+[ -e ck.tsv ] || [ -e ck.xml ] && fail "unwritable checkpoint: the fit ran anyway" ||
+    pass "unwritable checkpoint: refused before the first epoch"
+mkdir side
+expect 0 '' "curve and parity named after -o" -- "$PESX" fit "$data" $small -o side/p.xml -q
+[ -s side/p-curve.tsv ] && [ -s side/p-parity.tsv ] && [ ! -e fit-curve.tsv ] &&
+    [ ! -e fit-parity.tsv ] && pass "side/p-curve.tsv and side/p-parity.tsv, nothing in ." ||
+    fail "side files: $(ls side . | tr '\n' ' ')"
+# the potential records the fit's options and seed (issue 12 item 15)
+grep -q '<fit-options>.*--optimizer ekf --epochs 6 .*--seed 5</fit-options>' pot3.xml &&
+    pass "options and seed recorded in the potential" || fail "no <fit-options> with --seed 5"
+
+# An interrupted committee says how many members it holds (issue 12 item 12):
+# SIGINT in the second member writes and reports one.
+"$PESX" fit "$data" $long --committee 2 --checkpoint-every 0 -o int2.xml \
+    --curve int2.tsv --parity int2p.tsv >int2.out 2>int2.err &
+pid=$!
+i=0
+while [ "$i" -lt 600 ] && ! grep -q '^1	3	' int2.tsv 2>/dev/null; do
+    sleep 0.1; i=$((i + 1))
+done
+kill -INT "$pid"
+wait "$pid"
+checks=$((checks + 1))
+if grep -q 'wrote int2.xml (1 member)' int2.out && grep -q '<committee members="1"/>' int2.xml; then
+    pass "interrupted committee: 1 member written and reported"
+else
+    fail "interrupted committee: $(grep wrote int2.out), $(grep -o '<committee[^>]*>' int2.xml)"
+fi
+
 # bad input
 expect 2 'pesx fit: error: .*nosuch.xml' "missing data file" -- "$PESX" fit nosuch.xml -q
 printf '<dataset units="eV Angstrom">\n  <structure>\n    <atom element="Al" x="0" y="0"\n' >bad.xml
