@@ -26,7 +26,7 @@ src_libpesx_core_la_SOURCES += src/path/dimer.c src/path/dimer_project.c src/pat
 # the saddle analysis and the normal modes of a structure (issue 14), for
 # pesx saddle, pesx vib and pesx explore
 src_libpesx_core_la_SOURCES += include/pesx/path_saddle.h src/path/saddle.c \
-	src/path/saddle_start.c src/path/vib_at.c
+	src/path/saddle_start.c src/path/vib_at.c src/path/band_file.c
 check_PROGRAMS += tests/check_dimer
 TESTS += tests/check_dimer
 tests_check_dimer_SOURCES = tests/check_dimer.c $(TESTUTIL)
