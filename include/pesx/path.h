@@ -31,6 +31,11 @@ extern "C" {
  * atom that does), with PATH_B and LINE_B (the frame's line) as location. */
 int pesx_neb_check_endpoints(const pesx_atoms *a, const char *path_a, long line_a,
                              const pesx_atoms *b, const char *path_b, long line_b);
+/* Refuse two endpoints that are the same structure: no atom of B more than
+ * 1e-3 A from its place in A (after pesx_neb_align and, for a free
+ * molecule, the superposition).  PESX_EINVAL naming PATH_B and LINE_B. */
+int pesx_neb_check_distinct(const pesx_atoms *a, const char *path_a, const pesx_atoms *b,
+                            const char *path_b, long line_b);
 /* Move every atom of B to the periodic image nearest its position in A
  * (minimum image along the periodic directions), so that a straight line
  * from A to B never crosses the cell the long way round. */
@@ -187,7 +192,8 @@ int pesx_band_profile(size_t n_atoms, size_t n_images, const double *x, const do
                       const double *forces, double *s, double *ftan, size_t *highest);
 /* A file of frames may hold several bands one after the other (pesx neb
  * --traj, an ASE NEB trajectory).  BAND_SIZE > 0: bands of that many
- * frames (NF must be a multiple, PESX_EINVAL naming PATH otherwise).  0:
+ * frames (NF must be a multiple and every band must have band 1's
+ * endpoints, PESX_EINVAL naming PATH and the frame otherwise).  0:
  * the smallest size m >= 3 that divides NF such that every m-th frame is
  * frame 0 and every band ends on frame m-1 (the repeated endpoints, to
  * 1e-6 A); NF itself when there is none.  *SIZE receives the band size. */

@@ -215,20 +215,28 @@ static int mode_from_band(const saddle_opts *op, pesx_potential *pot, pesx_frame
         pesx_frames_free(fr, nf);
         return cmd_error("%s: a band needs at least 3 images (has %zu)", op->band_path, nf);
     }
-    size_t n = fr[0].atoms->n;
+    /* the last band of a trajectory of bands */
+    size_t all = nf, size;
+    if ((st = pesx_band_split(fr, all, 0, op->band_path, &size))) {
+        pesx_frames_free(fr, all);
+        return cmd_fail(st);
+    }
+    pesx_frame *bf = fr + (all - size);
+    nf = size;
+    size_t n = bf[0].atoms->n;
     double *e = calloc(nf, sizeof *e);
     for (size_t k = 0; k < nf && e; k++) {
-        if (fr[k].atoms->n != n) {
-            st = pesx_error_set(PESX_EINVAL, op->band_path, fr[k].line,
-                                "image %zu has %zu atoms, image 0 has %zu", k, fr[k].atoms->n, n);
+        if (bf[k].atoms->n != n) {
+            st = pesx_error_set(PESX_EINVAL, op->band_path, bf[k].line,
+                                "image %zu has %zu atoms, image 0 has %zu", k, bf[k].atoms->n, n);
             goto fail;
         }
-        if (fr[k].has_energy) {
-            e[k] = fr[k].energy;
+        if (bf[k].has_energy) {
+            e[k] = bf[k].energy;
         } else {
             pesx_potential_result r;
             memset(&r, 0, sizeof r);
-            if ((st = pesx_potential_eval(pot, fr[k].atoms, &r)))
+            if ((st = pesx_potential_eval(pot, bf[k].atoms, &r)))
                 goto fail;
             e[k] = r.energy;
             (*calls)++;
@@ -239,7 +247,7 @@ static int mode_from_band(const saddle_opts *op, pesx_potential *pot, pesx_frame
         goto fail;
     }
     if (have_start && start->atoms->n != n) {
-        st = pesx_error_set(PESX_EINVAL, op->band_path, fr[nf - 1].line,
+        st = pesx_error_set(PESX_EINVAL, op->band_path, bf[nf - 1].line,
                             "the band has %zu atoms, START has %zu", n, start->atoms->n);
         goto fail;
     }
@@ -248,7 +256,7 @@ static int mode_from_band(const saddle_opts *op, pesx_potential *pot, pesx_frame
         goto fail;
     }
     for (size_t k = 0; k < nf; k++)
-        memcpy(xb + k * 3 * n, fr[k].atoms->x, 3 * n * sizeof *xb);
+        memcpy(xb + k * 3 * n, bf[k].atoms->x, 3 * n * sizeof *xb);
     if ((st = pesx_saddle_band_start(n, nf, xb, e, &best, *mode)))
         goto fail;
     pesx_info("band %s: starting at image %zu of %zu (energy %.6f eV) along its tangent",
@@ -256,18 +264,18 @@ static int mode_from_band(const saddle_opts *op, pesx_potential *pot, pesx_frame
     if (!have_start) {
         pesx_frame_release(start);
         pesx_frame_init(start);
-        st = pesx_frame_copy(start, &fr[best]);
+        st = pesx_frame_copy(start, &bf[best]);
         if (st)
             goto fail;
     }
     free(e);
     free(xb);
-    pesx_frames_free(fr, nf);
+    pesx_frames_free(fr, all);
     return 0;
 fail:
     free(e);
     free(xb);
-    pesx_frames_free(fr, nf);
+    pesx_frames_free(fr, all);
     return cmd_fail(st);
 }
 
@@ -285,8 +293,10 @@ static int on_step(void *data, size_t step, const double *x, const double *mode,
     return 0;
 }
 
-static int write_saddles(const char *path, const pesx_frame *tmpl, const double *x,
-                         const double *mode, const double *e, size_t count)
+/* Every distinct saddle with its mode and its true forces (one evaluation
+ * each), so that ASE and pesx barrier read them as they read a band. */
+static int write_saddles(const char *path, pesx_potential *pot, const pesx_frame *tmpl,
+                         const double *x, const double *mode, size_t count)
 {
     pesx_frame *f = calloc(count ? count : 1, sizeof *f);
     size_t n = tmpl->atoms->n;
@@ -294,14 +304,23 @@ static int write_saddles(const char *path, const pesx_frame *tmpl, const double 
     if (!f)
         return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
     for (size_t k = 0; k < count && !st; k++) {
+        pesx_potential_result r;
         pesx_frame_init(&f[k]);
-        if (!(f[k].atoms = pesx_atoms_clone(tmpl->atoms))) {
+        if (!(f[k].atoms = pesx_atoms_clone(tmpl->atoms)) ||
+            !(f[k].forces = malloc(3 * n * sizeof *f[k].forces))) {
             st = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
             break;
         }
         memcpy(f[k].atoms->x, x + k * 3 * n, 3 * n * sizeof *x);
-        f[k].has_energy = 1;
-        f[k].energy = e[k];
+        memset(&r, 0, sizeof r);
+        r.forces = f[k].forces;
+        if ((st = pesx_potential_eval(pot, f[k].atoms, &r)))
+            break;
+        for (size_t i = 0; i < n; i++)
+            if (f[k].atoms->fixed && f[k].atoms->fixed[i])
+                f[k].forces[3 * i] = f[k].forces[3 * i + 1] = f[k].forces[3 * i + 2] = 0.0;
+        f[k].has_energy = f[k].has_forces = 1;
+        f[k].energy = r.energy;
         st = pesx_frame_set_extra(&f[k], "mode", 3, mode + k * 3 * n);
     }
     if (!st)
@@ -589,6 +608,18 @@ int cmd_saddle(int argc, char **argv)
     int obj_ok = 0;
     char out_buf[4096];
 
+    if (!op.output) {
+        cmd_default_output(op.start_path ? op.start_path : op.band_path, ".saddle.xyz", out_buf,
+                           sizeof out_buf);
+        op.output = out_buf;
+    }
+    {
+        /* every output location, before the first force call */
+        const char *outs[] = {op.output, op.report_path, op.plot_path};
+        for (size_t k = 0; k < sizeof outs / sizeof *outs; k++)
+            if (outs[k] && (st = pesx_output_check(outs[k])))
+                return cmd_fail(st);
+    }
     pesx_frame_init(&start);
     if (op.start_path && (code = cmd_read_structure(op.start_path, &start)))
         return code;
@@ -600,10 +631,6 @@ int cmd_saddle(int argc, char **argv)
     if (op.band_path && (code = mode_from_band(&op, pot, &start, op.start_path != NULL, &mode,
                                                &pre_calls)))
         goto out;
-    if (!op.output) {
-        cmd_default_output(op.start_path ? op.start_path : op.band_path, ".saddle.xyz", out_buf, sizeof out_buf);
-        op.output = out_buf;
-    }
     size_t na = start.atoms->n, n3 = 3 * na;
     if ((st = pesx_atoms_objective_init(&ao, &o, pot, start.atoms))) {
         code = cmd_fail(st);
@@ -648,17 +675,32 @@ int cmd_saddle(int argc, char **argv)
             code = cmd_fail(st);
             goto out;
         }
-        if (fm < 0.01 || fn < (op.dp.fnorm > 0 ? op.dp.fnorm : op.dp.fmax)) {
-            code = cmd_error("%s: the start is a minimum (largest force %.3g eV/A): a dimer "
-                             "started there has no direction to climb. Give a direction with "
-                             "--mode FILE or --mode-from-band BAND.xyz, or explore with "
-                             "--displace D [--seed N] [--searches K]",
-                             op.start_path, fm);
-            goto out;
+        if (fm < PESX_VIB_STATIONARY_FMAX || fn < (op.dp.fnorm > 0 ? op.dp.fnorm : op.dp.fmax)) {
+            /* a stationary point (a climbing image, a saddle written
+             * before): its lowest mode from a random one says which */
+            pesx_dimer_result lr;
+            if ((st = pesx_saddle_stationary_mode(&o, &op.dp, xstart, &rng, mode, &lr))) {
+                code = cmd_fail(st);
+                goto out;
+            }
+            if (!(lr.curvature < 0)) {
+                code = cmd_error("%s: the start is a stationary point (largest force %.3g eV/A) "
+                                 "with a positive curvature along its lowest mode (%.4g "
+                                 "eV/A^2): a minimum, where a dimer has no direction to climb. "
+                                 "Give a direction with --mode FILE or --mode-from-band "
+                                 "BAND.xyz, or explore with --displace D [--seed N] "
+                                 "[--searches K]", op.start_path, fm, lr.curvature);
+                goto out;
+            }
+            pesx_info("the start is a stationary point with a negative curvature (%.4g "
+                      "eV/A^2 along its lowest mode, found in %zu force calls from a random "
+                      "mode, seed %ld): refining it as a saddle", lr.curvature, lr.calls,
+                      op.seed);
+        } else {
+            for (size_t k = 0; k < n3; k++)
+                mode[k] = pesx_rng_normal(&rng);
+            pesx_info("no starting mode given: a random one (seed %ld)", op.seed);
         }
-        for (size_t k = 0; k < n3; k++)
-            mode[k] = pesx_rng_normal(&rng);
-        pesx_info("no starting mode given: a random one (seed %ld)", op.seed);
     }
     double e_start = NAN;
     if (op.displace > 0) {
@@ -785,7 +827,7 @@ int cmd_saddle(int argc, char **argv)
                res.energy, res.curvature, res.fnorm, res.fmax, res.steps, res.rotations,
                res.calls);
     /* every distinct saddle with its mode, in the order found */
-    if ((st = write_saddles(op.output, &start, found, found_mode, found_e, n_found))) {
+    if ((st = write_saddles(op.output, pot, &start, found, found_mode, n_found))) {
         code = cmd_fail(st);
         free(found_res);
         goto out;

@@ -94,6 +94,22 @@ int cmd_vib(int argc, char **argv)
         goto out;
     }
     pesx_vib_freeze_model_z(pot, &ao);
+    {
+        /* frequencies away from a stationary point are neither a
+         * minimum's nor a saddle's */
+        double e, *g = malloc((o.n + 1) * sizeof *g);
+        if (!g || (st = pesx_objective_eval(&o, frame.atoms->x, &e, g))) {
+            free(g);
+            code = cmd_fail(g ? st : pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory"));
+            goto out_obj;
+        }
+        if (pesx_objective_fmax(&o, g) > PESX_VIB_STATIONARY_FMAX)
+            pesx_warn("%s is not a stationary point (largest force %.3g eV/A, above %g): its "
+                      "frequencies are not those of a minimum or a saddle; relax it (pesx opt) "
+                      "or refine the saddle (pesx saddle) first", argv[optind],
+                      pesx_objective_fmax(&o, g), PESX_VIB_STATIONARY_FMAX);
+        free(g);
+    }
     st = pesx_vib_at(&v, &o, frame.atoms, frame.atoms->x, step, no_project);
     if (st) {
         code = cmd_fail(st);

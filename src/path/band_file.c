@@ -37,6 +37,12 @@ int pesx_band_split(const pesx_frame *fr, size_t nf, size_t band_size, const cha
             return pesx_error_set(PESX_EINVAL, path, 1,
                                   "%zu frames are not bands of %zu images (endpoints included)",
                                   nf, band_size);
+        for (size_t b = band_size; b < nf; b += band_size)
+            if (!same_frame(&fr[0], &fr[b]) || !same_frame(&fr[band_size - 1], &fr[b - 1]))
+                return pesx_error_set(PESX_EINVAL, path, fr[b].line,
+                                      "frame %zu should start band %zu of %zu images (endpoints "
+                                      "included), but the endpoints differ from band 1's",
+                                      b + 1, b / band_size + 1, band_size);
         *size = band_size;
         return PESX_OK;
     }

@@ -17,6 +17,10 @@ pesx_SOURCES += src/cmd/neb.c src/cmd/barrier.c
 dist_man_MANS += man/pesx-neb.1 man/pesx-barrier.1
 TESTS += tests/cli/neb.sh
 EXTRA_DIST += tests/cli/neb.sh tests/bench/bench_neb_pt.sh
+# outputs checked up front, side files from -o, identical endpoints, one
+# saddle fmax; bands of a trajectory, intermediate minima (issue 12)
+TESTS += tests/cli/neb_outputs.sh tests/cli/barrier_bands.sh
+EXTRA_DIST += tests/cli/neb_outputs.sh tests/cli/barrier_bands.sh
 
 # dimer (issue 6): dimer saddle search, Hessian, frequencies, HTST
 src_libpesx_core_la_SOURCES += src/path/dimer.c src/path/dimer_project.c src/path/dimer_connect.c \

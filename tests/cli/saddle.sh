@@ -39,7 +39,7 @@ expect 0 'converged: saddle energy -72\.24894' "mode from a band (Mueller-Brown 
 
 # a start at a minimum without a mode or displacement
 printf '1\n\nH 0.6234994049 0.0280377585 0\n' >"$work/min.xyz"
-expect 2 'the start is a minimum.*--mode' "start at a minimum is refused with a clear message" -- \
+expect 2 'the start is a stationary point.*a minimum.*--mode' "start at a minimum is refused with a clear message" -- \
     "$PESX" saddle "$work/min.xyz" -p muller_brown -o "$work/x.xyz"
 
 # bad input
