@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <pesx/util.h>
 #include <pesx/structure.h>
+#include <pesx/io.h>
 #include <pesx/potential.h>
 #include <pesx/opt.h>
 #include <pesx/path_report.h>
@@ -30,6 +31,11 @@ extern "C" {
  * atom that does), with PATH_B and LINE_B (the frame's line) as location. */
 int pesx_neb_check_endpoints(const pesx_atoms *a, const char *path_a, long line_a,
                              const pesx_atoms *b, const char *path_b, long line_b);
+/* Refuse two endpoints that are the same structure: no atom of B more than
+ * 1e-3 A from its place in A (after pesx_neb_align and, for a free
+ * molecule, the superposition).  PESX_EINVAL naming PATH_B and LINE_B. */
+int pesx_neb_check_distinct(const pesx_atoms *a, const char *path_a, const pesx_atoms *b,
+                            const char *path_b, long line_b);
 /* Move every atom of B to the periodic image nearest its position in A
  * (minimum image along the periodic directions), so that a straight line
  * from A to B never crosses the cell the long way round. */
@@ -184,6 +190,29 @@ int pesx_neb_report(pesx_neb *b, pesx_report *r);
  * image.  X: n_images blocks of 3n. */
 int pesx_band_profile(size_t n_atoms, size_t n_images, const double *x, const double *energy,
                       const double *forces, double *s, double *ftan, size_t *highest);
+/* A file of frames may hold several bands one after the other (pesx neb
+ * --traj, an ASE NEB trajectory).  BAND_SIZE > 0: bands of that many
+ * frames (NF must be a multiple and every band must have band 1's
+ * endpoints, PESX_EINVAL naming PATH and the frame otherwise).  0:
+ * the smallest size m >= 3 that divides NF such that every m-th frame is
+ * frame 0 and every band ends on frame m-1 (the repeated endpoints, to
+ * 1e-6 A); NF itself when there is none.  *SIZE receives the band size. */
+int pesx_band_split(const pesx_frame *fr, size_t nf, size_t band_size, const char *path,
+                    size_t *size);
+/* The barrier report of the band FR (NF >= 3 frames, endpoints included;
+ * from file PATH, for messages): every frame evaluated with POT, or with
+ * POT NULL the energy= and forces stored in the frames.  The frames' fixed
+ * flags are merged and each is moved to the periodic image nearest its
+ * predecessor.  Sets the profile, committee rows and extrapolation counts,
+ * the highest image's true-force fmax/fnorm and r->force_calls (the
+ * evaluations done), then pesx_report_finish. */
+int pesx_band_report_frames(pesx_report *r, pesx_potential *pot, pesx_frame *fr, size_t nf,
+                            const char *path);
+/* The saddle force of a report: the largest per-atom norm and the 2-norm of
+ * the true force F (3 N_ATOMS) over the coordinates FROZEN (NULL = none)
+ * does not flag; the one definition of "saddle fmax" everywhere. */
+void pesx_band_force_norms(size_t n_atoms, const unsigned char *frozen, const double *f,
+                           double *fmax, double *fnorm);
 /* Improved tangent (normalised, DIM values) at an interior image X0 with
  * neighbours XM (before) and XP (after) and energies EM, E0, EP. */
 void pesx_band_tangent(size_t dim, const double *xm, const double *x0, const double *xp,

@@ -48,6 +48,20 @@ double pesx_spline_eval(const pesx_spline *sp, double s, double *dE);
  * roots of the derivative quadratic, so no sampling error. */
 void pesx_spline_max(const pesx_spline *sp, double *s_max, double *e_max);
 
+/* An extremum of the spline strictly between its ends (VTST's exts.dat). */
+typedef struct {
+    int is_max;          /* 1 maximum, 0 minimum                          */
+    double s;            /* path length, Angstrom                         */
+    double image;        /* fractional image index (3.4: 40 % of the way
+                          * from image 3 to image 4)                      */
+    double e;            /* eV                                            */
+} pesx_spline_extremum;
+
+/* The extrema of the spline strictly inside (s_0, s_n-1), in order of s
+ * (zero-slope knots included, inflections not); OUT needs room for
+ * 2 (n - 1).  Returns their number. */
+size_t pesx_spline_extrema(const pesx_spline *sp, pesx_spline_extremum *out);
+
 /* Method that produced the report (names in the XML: "neb", "dimer", "barrier"). */
 enum { PESX_REPORT_NEB = 0, PESX_REPORT_DIMER = 1, PESX_REPORT_BARRIER = 2 };
 
@@ -83,6 +97,21 @@ typedef struct {
     double spline_s_max;        /* filled by finish                               */
     double spline_e_max;        /* eV                                             */
     double spline_barrier;      /* spline_e_max - e_reactant                      */
+    /* filled by finish for a band (NEB / barrier): the spline's interior
+     * extrema and the elementary steps between consecutive minima (the
+     * reactant, each interior minimum, the product), each with the
+     * highest spline point between its minima, minus the one before
+     * (forward) or after (reverse).  One step when the spline has no
+     * interior minimum at least 1 meV deep on both sides.                */
+    size_t n_extrema;
+    pesx_spline_extremum *extrema;
+    size_t n_steps;
+    double *step_from, *step_to;   /* image coordinates of the step's minima */
+    double *step_forward, *step_reverse; /* eV                             */
+    /* interior images more than 1 meV below both endpoints, and the lowest
+     * of them below the lower endpoint (eV, > 0)                           */
+    size_t n_below_ends;
+    double below_ends_depth;
 
     /* ---- committee (n_members > 1) -------------------------------------- */
     size_t n_members;
@@ -91,6 +120,9 @@ typedef struct {
                                  * product rows (absent ones ignored)             */
     double *energy_std;         /* n_images: committee spread per image, eV       */
     /* filled by finish: */
+    /* each member's barrier from its own energies at the images of the
+     * one (mean) band -- not from a band of its own -- and their mean and
+     * sample standard deviation (n - 1 in the denominator)               */
     double *member_forward;     /* n_members barriers per member                  */
     double *member_reverse;
     double forward_mean, forward_std, reverse_mean, reverse_std;
@@ -113,6 +145,9 @@ typedef struct {
     double prefactor;           /* HTST (Vineyard) prefactor, s^-1                */
     double temperature;         /* K                                              */
     double rate;                /* prefactor * exp(-barrier_forward / kB T), s^-1 */
+    /* filled by finish for a committee: the rate at barrier_forward + and
+     * - forward_std (the prefactor kept), s^-1; NAN otherwise            */
+    double rate_low, rate_high;
 } pesx_report;
 
 void pesx_report_init(pesx_report *r);       /* zeroes; energies NAN        */
@@ -132,8 +167,10 @@ int pesx_report_set_members(pesx_report *r, size_t n_members, const double *memb
 int pesx_report_set_frequencies(pesx_report *r, double imaginary, size_t n_negative,
                                 size_t n_real, const double *real,
                                 size_t n_real_min, const double *real_min);
-/* Barriers, reaction energy, spline maximum, committee statistics and the
- * extrapolation total from what was set. */
+/* Barriers, reaction energy, spline maximum and extrema, elementary steps,
+ * committee statistics, the rate interval and the extrapolation total from
+ * what was set.  A dimer report (three points: reactant, saddle, product)
+ * has no spline: its maximum is the saddle itself. */
 int pesx_report_finish(pesx_report *r);
 
 /* Human-readable table (the caller chooses the stream; cmd/ passes stdout). */

@@ -14,6 +14,7 @@
 #define PESX_PATH_VIB_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <pesx/opt.h>
 
 #ifdef __cplusplus
@@ -68,6 +69,31 @@ int pesx_vib_compute(pesx_vib *v, const pesx_hessian *H, size_t n_coord, const d
  * imaginary one, or the mode counts differ. */
 int pesx_htst_rate(const pesx_vib *minimum, const pesx_vib *saddle, double barrier,
                    double temperature, double *prefactor, double *rate);
+
+/* ---- normal modes of a structure (vib_at.c) ---------------------------- */
+
+/* Per-coordinate masses (3 per atom, amu) of A; an atom of unknown element
+ * gets 1 amu (a warning is logged once).  NULL when out of memory. */
+double *pesx_vib_masses(const pesx_atoms *a);
+/* A model surface (PESX_POTENTIAL_MODEL_SURFACE: Mueller-Brown) carries no
+ * energy in z: freeze every z of AO so that no mode or step points there. */
+void pesx_vib_freeze_model_z(const pesx_potential *pot, pesx_atoms_objective *ao);
+/* The Hessian of O (an atoms objective of A) at X by central differences of
+ * step STEP, and its normal modes with A's masses; rigid translations and
+ * rotations removed when A moves freely (as pesx_dimer_params_auto decides)
+ * unless NO_PROJECT.  V is released and refilled. */
+int pesx_vib_at(pesx_vib *v, pesx_objective *o, const pesx_atoms *a, const double *x,
+                double step, int no_project);
+/* What the modes say the point is: "a minimum" (no negative eigenvalue),
+ * "a first-order saddle" (one) or "a higher-order saddle". */
+const char *pesx_vib_kind(const pesx_vib *v);
+/* A point is stationary when its largest per-atom force is below this, eV/A
+ * (frequencies elsewhere are not those of a minimum or a saddle). */
+#define PESX_VIB_STATIONARY_FMAX 0.01
+/* "123.45" or "123.45i" (an imaginary frequency printed with i). */
+void pesx_vib_format_freq(double freq, char *buf, size_t size);
+/* The frequency table: mode, frequency, eigenvalue (zero ones marked). */
+int pesx_vib_write_table(FILE *fp, const pesx_vib *v);
 
 #ifdef __cplusplus
 }

@@ -46,11 +46,13 @@ static const char usage[] =
     "      --max-step D       largest move of one atom per step, A (default 0.2)\n"
     "      --memory M         L-BFGS history length (default 25)\n"
     "  -o, --output FILE      the band, extended XYZ (default neb-band.xyz)\n"
-    "      --saddle FILE      the climbing image (default neb-saddle.xyz)\n"
+    "      --saddle FILE      the climbing image (default: BAND-saddle.xyz, from -o\n"
+    "                         without .xyz and a trailing -band: neb-saddle.xyz)\n"
     "      --traj FILE        every band of the run, one after the other\n"
-    "      --checkpoint FILE  checkpoint band (default neb-checkpoint.xyz), written\n"
-    "                         every --checkpoint-every steps (10; 0 = never) and on\n"
-    "                         an interrupt (SIGINT, SIGTERM)\n"
+    "      --checkpoint FILE  checkpoint band (default BAND-checkpoint.xyz, from -o as\n"
+    "                         --saddle), written every --checkpoint-every steps (10;\n"
+    "                         0 = only when stopped) and when the run stops\n"
+    "                         unconverged or interrupted; removed on success\n"
     "      --resume FILE      continue from a checkpoint (or any band file)\n"
     "      --report FILE      barrier report as XML\n"
     "      --plot FILE        energy profile as SVG\n"
@@ -67,7 +69,23 @@ typedef struct {
     int print_steps;
     size_t last_checkpoint;
     size_t rejected; /* steps taken back before this one */
+    int wrote_checkpoint;
 } run_state;
+
+/* A side file next to the band: OUTPUT without .xyz/.extxyz and without a
+ * trailing "-band", then SUFFIX ("neb-band.xyz", "-saddle.xyz" ->
+ * "neb-saddle.xyz"; "runs/a.xyz" -> "runs/a-saddle.xyz"). */
+static void side_file(const char *output, const char *suffix, char *buf, size_t size)
+{
+    size_t len = strlen(output);
+    if (len > 4 && strcmp(output + len - 4, ".xyz") == 0)
+        len -= 4;
+    else if (len > 7 && strcmp(output + len - 7, ".extxyz") == 0)
+        len -= 7;
+    if (len > 5 && strncmp(output + len - 5, "-band", 5) == 0 && output[len - 6] != '/')
+        len -= 5;
+    snprintf(buf, size, "%.*s%s", (int)len, output, suffix);
+}
 
 /* The band as frames: positions, energy, true forces, NEB bookkeeping. */
 static int band_frames(pesx_neb *b, pesx_frame **out, size_t *n_out)
@@ -153,6 +171,7 @@ static int on_step(void *data, pesx_neb *b, const pesx_neb_status *st)
         st->step % (size_t)s->checkpoint_every == 0 && st->step != s->last_checkpoint) {
         if ((status = write_band(b, s->checkpoint)))
             return status;
+        s->wrote_checkpoint = 1;
         s->last_checkpoint = st->step;
     }
     if (cmd_interrupted())
@@ -264,7 +283,8 @@ int cmd_neb(int argc, char **argv)
         CMD_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    const char *spec = NULL, *output = "neb-band.xyz", *saddle = "neb-saddle.xyz";
+    const char *spec = NULL, *output = "neb-band.xyz", *saddle = NULL;
+    char saddle_buf[4096], checkpoint_buf[4096];
     const char *traj = NULL, *resume = NULL, *report_xml = NULL, *plot = NULL;
     const char *guess = NULL, *rpath = NULL, *ppath = NULL;
     pesx_neb_params np;
@@ -283,7 +303,7 @@ int cmd_neb(int argc, char **argv)
     pesx_neb_params_default(&np);
     np.mp.memory = 25;
     memset(&rs, 0, sizeof rs);
-    rs.checkpoint = "neb-checkpoint.xyz";
+    rs.checkpoint = NULL;
     rs.checkpoint_every = 10;
     pesx_frame_init(&fr);
     pesx_frame_init(&fp);
@@ -405,6 +425,21 @@ int cmd_neb(int argc, char **argv)
         return cmd_usage_error(
             "--resume continues a band: --guess, --relax-ends and --no-align do not apply");
 
+    if (!saddle) {
+        side_file(output, "-saddle.xyz", saddle_buf, sizeof saddle_buf);
+        saddle = saddle_buf;
+    }
+    if (!rs.checkpoint) {
+        side_file(output, "-checkpoint.xyz", checkpoint_buf, sizeof checkpoint_buf);
+        rs.checkpoint = checkpoint_buf;
+    }
+    {
+        /* every output location, before the first force call */
+        const char *outs[] = {output, saddle, rs.checkpoint, traj, report_xml, plot};
+        for (size_t k = 0; k < sizeof outs / sizeof *outs; k++)
+            if (outs[k] && (status = pesx_output_check(outs[k])))
+                return cmd_fail(status);
+    }
     if (!(pot = cmd_open_potential(spec)))
         return CMD_BAD_INPUT;
 
@@ -516,6 +551,10 @@ int cmd_neb(int argc, char **argv)
         }
         if (align && (exit_code = superpose_on_reactant(pot, &fr, &fp, guesses, n_guess, ppath)))
             goto out;
+        if ((status = pesx_neb_check_distinct(fr.atoms, rpath, fp.atoms, ppath, fp.line))) {
+            exit_code = cmd_fail(status);
+            goto out;
+        }
         n = fr.atoms->n;
         N = (size_t)n_images + 2;
         band = pesx_neb_alloc(pot, fr.atoms, N, &np);
@@ -642,6 +681,10 @@ int cmd_neb(int argc, char **argv)
            status == PESX_OK ? "converged" : "NOT converged", rep.barrier_forward,
            rep.barrier_reverse, st.calls, rep.force_calls_per_image, output, saddle);
     exit_code = status == PESX_OK ? CMD_OK : CMD_FAILED;
+    /* converged and every output written: the checkpoint has served */
+    if (status == PESX_OK && (rs.wrote_checkpoint || (resume && !strcmp(resume, rs.checkpoint))) &&
+        remove(rs.checkpoint) == 0)
+        pesx_info("removed the checkpoint %s", rs.checkpoint);
 out:
     pesx_report_release(&rep);
     pesx_neb_free(band);

@@ -3,7 +3,6 @@
  * harmonic TST rate and the barrier report. */
 #include <config.h>
 #include "cmd.h"
-#include "vib_common.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -14,8 +13,8 @@
 #include <pesx/path.h>
 #include <pesx/path_dimer.h>
 #include <pesx/path_report.h>
+#include <pesx/path_saddle.h>
 #include <pesx/path_vib.h>
-#include <pesx/structure_align.h>
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -198,50 +197,8 @@ static int parse_atom_list(const char *s, size_t n, unsigned char *sel)
     return 0;
 }
 
-/* A connected minimum matches a given structure when, after the
- * superposition, no atom is more than this far from its place (Angstrom). */
-#define MATCH_TOL 0.1
 /* Two saddles of --searches are one when no atom is more than this apart. */
 #define SAME_SADDLE_TOL 0.05
-
-/* How far configuration Y of the atoms of A is from X.  A free molecule
- * (no periodic direction, no fixed atom) is first superposed on X by the
- * best rotation and translation, since relaxing from the saddle may turn it
- * and a given structure may be in any orientation; anything else, and
- * model surfaces whose coordinates are not a molecule's, is compared in
- * place through the minimum image.  Atoms are matched in order. */
-static int compare(const pesx_potential *pot, const pesx_atoms *a, const double *x,
-                   const double *y, pesx_align *al)
-{
-    int flags = (pesx_potential_flags(pot) & PESX_POTENTIAL_MODEL_SURFACE) ? PESX_ALIGN_IN_PLACE : 0;
-    return pesx_align_coords(a, x, y, flags, al);
-}
-
-/* The aligned rmsd of Y from X, or HUGE_VAL (error set) when they cannot be
- * compared: for choosing the nearer of two sides. */
-static double rmsd_from(const pesx_potential *pot, const pesx_atoms *a, const double *x,
-                        const double *y)
-{
-    pesx_align al;
-    return compare(pot, a, x, y, &al) == PESX_OK ? al.rmsd : HUGE_VAL;
-}
-
-/* The given structure G must hold the start's elements in the start's
- * order, for the minima to be compared with it atom by atom. */
-static int check_same_atoms(const pesx_atoms *start, const pesx_frame *g, const char *path)
-{
-    if (g->atoms->n != start->n)
-        return pesx_error_set(PESX_EINVAL, path, g->line, "%zu atoms, the start structure has %zu",
-                              g->atoms->n, start->n);
-    for (size_t i = 0; i < start->n; i++)
-        if (g->atoms->z[i] != start->z[i]) {
-            const char *a = pesx_element_symbol(g->atoms->z[i]), *b = pesx_element_symbol(start->z[i]);
-            return pesx_error_set(PESX_EINVAL, path, g->line + 2 + (long)i,
-                                  "atom %zu is %s, the start structure has %s there (atoms are "
-                                  "matched in order)", i + 1, a ? a : "unknown", b ? b : "unknown");
-        }
-    return PESX_OK;
-}
 
 /* ---- the band ------------------------------------------------------------ */
 
@@ -250,6 +207,7 @@ static int mode_from_band(const saddle_opts *op, pesx_potential *pot, pesx_frame
 {
     pesx_frame *fr = NULL;
     size_t nf = 0, best = 0;
+    double *xb = NULL;
     int st = pesx_xyz_read_all(op->band_path, &fr, &nf);
     if (st)
         return cmd_fail(st);
@@ -257,20 +215,28 @@ static int mode_from_band(const saddle_opts *op, pesx_potential *pot, pesx_frame
         pesx_frames_free(fr, nf);
         return cmd_error("%s: a band needs at least 3 images (has %zu)", op->band_path, nf);
     }
-    size_t n = fr[0].atoms->n;
+    /* the last band of a trajectory of bands */
+    size_t all = nf, size;
+    if ((st = pesx_band_split(fr, all, 0, op->band_path, &size))) {
+        pesx_frames_free(fr, all);
+        return cmd_fail(st);
+    }
+    pesx_frame *bf = fr + (all - size);
+    nf = size;
+    size_t n = bf[0].atoms->n;
     double *e = calloc(nf, sizeof *e);
     for (size_t k = 0; k < nf && e; k++) {
-        if (fr[k].atoms->n != n) {
-            st = pesx_error_set(PESX_EINVAL, op->band_path, fr[k].line,
-                                "image %zu has %zu atoms, image 0 has %zu", k, fr[k].atoms->n, n);
+        if (bf[k].atoms->n != n) {
+            st = pesx_error_set(PESX_EINVAL, op->band_path, bf[k].line,
+                                "image %zu has %zu atoms, image 0 has %zu", k, bf[k].atoms->n, n);
             goto fail;
         }
-        if (fr[k].has_energy) {
-            e[k] = fr[k].energy;
+        if (bf[k].has_energy) {
+            e[k] = bf[k].energy;
         } else {
             pesx_potential_result r;
             memset(&r, 0, sizeof r);
-            if ((st = pesx_potential_eval(pot, fr[k].atoms, &r)))
+            if ((st = pesx_potential_eval(pot, bf[k].atoms, &r)))
                 goto fail;
             e[k] = r.energy;
             (*calls)++;
@@ -280,36 +246,36 @@ static int mode_from_band(const saddle_opts *op, pesx_potential *pot, pesx_frame
         st = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
         goto fail;
     }
-    for (size_t k = 1; k + 1 < nf; k++)
-        if (best == 0 || e[k] > e[best])
-            best = k;
     if (have_start && start->atoms->n != n) {
-        st = pesx_error_set(PESX_EINVAL, op->band_path, fr[best].line,
+        st = pesx_error_set(PESX_EINVAL, op->band_path, bf[nf - 1].line,
                             "the band has %zu atoms, START has %zu", n, start->atoms->n);
         goto fail;
     }
-    *mode = malloc(3 * n * sizeof **mode);
-    if (!*mode) {
+    if (!(*mode = malloc(3 * n * sizeof **mode)) || !(xb = malloc(nf * 3 * n * sizeof *xb))) {
         st = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
         goto fail;
     }
-    pesx_band_tangent(3 * n, fr[best - 1].atoms->x, fr[best].atoms->x, fr[best + 1].atoms->x,
-                      e[best - 1], e[best], e[best + 1], *mode);
+    for (size_t k = 0; k < nf; k++)
+        memcpy(xb + k * 3 * n, bf[k].atoms->x, 3 * n * sizeof *xb);
+    if ((st = pesx_saddle_band_start(n, nf, xb, e, &best, *mode)))
+        goto fail;
     pesx_info("band %s: starting at image %zu of %zu (energy %.6f eV) along its tangent",
               op->band_path, best, nf, e[best]);
     if (!have_start) {
         pesx_frame_release(start);
         pesx_frame_init(start);
-        st = pesx_frame_copy(start, &fr[best]);
+        st = pesx_frame_copy(start, &bf[best]);
         if (st)
             goto fail;
     }
     free(e);
-    pesx_frames_free(fr, nf);
+    free(xb);
+    pesx_frames_free(fr, all);
     return 0;
 fail:
     free(e);
-    pesx_frames_free(fr, nf);
+    free(xb);
+    pesx_frames_free(fr, all);
     return cmd_fail(st);
 }
 
@@ -327,8 +293,10 @@ static int on_step(void *data, size_t step, const double *x, const double *mode,
     return 0;
 }
 
-static int write_saddles(const char *path, const pesx_frame *tmpl, const double *x,
-                         const double *mode, const double *e, size_t count)
+/* Every distinct saddle with its mode and its true forces (one evaluation
+ * each), so that ASE and pesx barrier read them as they read a band. */
+static int write_saddles(const char *path, pesx_potential *pot, const pesx_frame *tmpl,
+                         const double *x, const double *mode, size_t count)
 {
     pesx_frame *f = calloc(count ? count : 1, sizeof *f);
     size_t n = tmpl->atoms->n;
@@ -336,14 +304,23 @@ static int write_saddles(const char *path, const pesx_frame *tmpl, const double 
     if (!f)
         return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
     for (size_t k = 0; k < count && !st; k++) {
+        pesx_potential_result r;
         pesx_frame_init(&f[k]);
-        if (!(f[k].atoms = pesx_atoms_clone(tmpl->atoms))) {
+        if (!(f[k].atoms = pesx_atoms_clone(tmpl->atoms)) ||
+            !(f[k].forces = malloc(3 * n * sizeof *f[k].forces))) {
             st = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
             break;
         }
         memcpy(f[k].atoms->x, x + k * 3 * n, 3 * n * sizeof *x);
-        f[k].has_energy = 1;
-        f[k].energy = e[k];
+        memset(&r, 0, sizeof r);
+        r.forces = f[k].forces;
+        if ((st = pesx_potential_eval(pot, f[k].atoms, &r)))
+            break;
+        for (size_t i = 0; i < n; i++)
+            if (f[k].atoms->fixed && f[k].atoms->fixed[i])
+                f[k].forces[3 * i] = f[k].forces[3 * i + 1] = f[k].forces[3 * i + 2] = 0.0;
+        f[k].has_energy = f[k].has_forces = 1;
+        f[k].energy = r.energy;
         st = pesx_frame_set_extra(&f[k], "mode", 3, mode + k * 3 * n);
     }
     if (!st)
@@ -352,218 +329,85 @@ static int write_saddles(const char *path, const pesx_frame *tmpl, const double 
     return st;
 }
 
-/* Energies of every committee member at x (M values). */
-static int member_energies(pesx_potential *pot, pesx_atoms *a, const double *x, double *out)
-{
-    pesx_potential_result r;
-    memcpy(a->x, x, 3 * a->n * sizeof *x);
-    memset(&r, 0, sizeof r);
-    r.member_energies = out;
-    return pesx_potential_eval(pot, a, &r);
-}
-
-/* Hessian check, connection, HTST and the report for the saddle at x. */
+/* Hessian check, connection, HTST and the report for the saddle at x:
+ * the library's analysis, printed. */
 static int analyse(const saddle_opts *op, pesx_potential *pot, pesx_atoms_objective *ao,
                    pesx_objective *o, const pesx_frame *start, const double *xstart,
                    int start_is_minimum, const double *x, const double *mode,
                    const pesx_dimer_result *res, size_t calls_before, size_t search_calls,
                    int *first_order)
 {
-    size_t n3 = o->n;
-    pesx_vib vs, vm;
+    pesx_saddle_params sp;
+    pesx_saddle_analysis an;
     pesx_report rep;
-    double *xm = malloc((n3 + 1) * sizeof *xm), *xp = malloc((n3 + 1) * sizeof *xp);
-    int st = PESX_OK, have_min = 0, code = CMD_OK, verbose = pesx_log_level() > PESX_LOG_QUIET;
-    size_t hess_calls = 0, conn_calls = 0;
+    int st = PESX_OK, code = CMD_OK, verbose = pesx_log_level() > PESX_LOG_QUIET;
     pesx_frame fr, fp;
-    pesx_vib_init(&vs);
-    pesx_vib_init(&vm);
+    const char *names[2] = {op->reactant_path, op->product_path};
+    pesx_saddle_analysis_init(&an);
     pesx_report_init(&rep);
     pesx_frame_init(&fr);
     pesx_frame_init(&fp);
     *first_order = -1;
-    if (!xm || !xp) {
-        code = cmd_fail(pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory"));
-        goto out;
-    }
     if (op->reactant_path && (code = cmd_read_structure(op->reactant_path, &fr)))
         goto out;
     if (op->product_path && (code = cmd_read_structure(op->product_path, &fp)))
         goto out;
-    if ((fr.atoms && (st = check_same_atoms(start->atoms, &fr, op->reactant_path))) ||
-        (fp.atoms && (st = check_same_atoms(start->atoms, &fp, op->product_path)))) {
+    if ((fr.atoms && (st = pesx_saddle_check_atoms(start->atoms, fr.atoms, op->reactant_path,
+                                                   fr.line))) ||
+        (fp.atoms && (st = pesx_saddle_check_atoms(start->atoms, fp.atoms, op->product_path,
+                                                   fp.line)))) {
         code = cmd_fail(st);
         goto out;
     }
-    if (!op->no_hessian) {
-        size_t c0 = o->calls;
-        if ((st = vib_compute(o, start->atoms, x, op->hessian_step, 0, &vs))) {
-            code = cmd_fail(st);
-            goto out;
-        }
-        hess_calls += o->calls - c0;
-        *first_order = vs.n_negative == 1;
-        if (vs.n_negative != 1)
+    pesx_saddle_params_default(&sp);
+    sp.hessian = !op->no_hessian;
+    sp.hessian_step = op->hessian_step;
+    sp.connect = !op->no_connect;
+    sp.max_step = op->dp.mp.max_step;
+    sp.temperature = op->temperature;
+    /* the reactant side: the one nearest the given reactant, else the
+     * start minimum of --displace */
+    if ((st = pesx_saddle_analyse(&an, &sp, o, pot, start->atoms, x, mode, res->energy,
+                                  fr.atoms ? fr.atoms->x : (start_is_minimum ? xstart : NULL),
+                                  fp.atoms ? fp.atoms->x : NULL))) {
+        code = cmd_fail(st);
+        goto out;
+    }
+    *first_order = an.first_order;
+    if (an.saddle.n) {
+        if (an.saddle.n_negative != 1)
             pesx_warn("the Hessian at the saddle has %zu negative eigenvalues (%zu near zero): "
-                      "this is %s, not a first-order saddle",
-                      vs.n_negative, vs.n_zero,
-                      vs.n_negative == 0 ? "a minimum or a flat region" : "a higher-order saddle");
+                      "this is %s, not a first-order saddle", an.saddle.n_negative,
+                      an.saddle.n_zero,
+                      an.saddle.n_negative == 0 ? "a minimum or a flat region"
+                                                : "a higher-order saddle");
         if (verbose) {
-            printf("# Hessian at the saddle: %zu negative eigenvalue%s, %zu near zero, "
-                   "%zu force calls\n", vs.n_negative, vs.n_negative == 1 ? "" : "s", vs.n_zero,
-                   o->calls - c0);
+            printf("# Hessian at the saddle: %zu negative eigenvalue%s, %zu near zero\n",
+                   an.saddle.n_negative, an.saddle.n_negative == 1 ? "" : "s", an.saddle.n_zero);
             if (pesx_log_level() >= PESX_LOG_INFO)
-                vib_print(stdout, &vs);
+                pesx_vib_write_table(stdout, &an.saddle);
         }
     }
-    if (!op->no_connect) {
-        pesx_dimer_connection cn;
-        pesx_converge cv;
-        pesx_minimizer_params mp;
-        pesx_converge_default(&cv);
-        cv.fmax = 1e-3;
-        cv.max_steps = 5000;
-        pesx_minimizer_params_default(&mp);
-        mp.max_step = op->dp.mp.max_step;
-        if ((st = pesx_dimer_connect(o, x, mode, 0.1, &pesx_minimizer_lbfgs, &mp, &cv, xm, xp, &cn))) {
-            code = cmd_fail(st);
-            goto out;
-        }
-        conn_calls = cn.calls;
-        /* which side is the reactant: the one nearest the given reactant,
-         * the start minimum, or the - side */
-        const double *ref = fr.atoms ? fr.atoms->x : (start_is_minimum ? xstart : NULL);
-        if (!ref && fp.atoms) {
-            if (rmsd_from(pot, start->atoms, fp.atoms->x, xm) <
-                rmsd_from(pot, start->atoms, fp.atoms->x, xp)) {
-                double *t = xm; xm = xp; xp = t;
-                double te = cn.em; cn.em = cn.ep; cn.ep = te;
-                int tc = cn.converged_m; cn.converged_m = cn.converged_p; cn.converged_p = tc;
-            }
-        } else if (ref && rmsd_from(pot, start->atoms, ref, xp) <
-                              rmsd_from(pot, start->atoms, ref, xm)) {
-            double *t = xm; xm = xp; xp = t;
-            double te = cn.em; cn.em = cn.ep; cn.ep = te;
-            int tc = cn.converged_m; cn.converged_m = cn.converged_p; cn.converged_p = tc;
-        }
-        if (!cn.converged_m || !cn.converged_p)
+    if (an.connected) {
+        if (!an.converged_reactant || !an.converged_product)
             pesx_warn("a relaxation from the saddle did not converge");
-        double es = res->energy;
-        double s[3] = {0, 0, 0}, e[3] = {cn.em, es, cn.ep}, ft[3] = {0, 0, 0};
-        double d1 = 0, d2 = 0;
-        for (size_t k = 0; k < n3; k++) {
-            d1 += (x[k] - xm[k]) * (x[k] - xm[k]);
-            d2 += (xp[k] - x[k]) * (xp[k] - x[k]);
-        }
-        s[1] = sqrt(d1);
-        s[2] = s[1] + sqrt(d2);
-        if (s[1] > 0 && s[2] > s[1] &&
-            (st = pesx_report_set_profile(&rep, 3, s, e, ft, 1, 0, NULL, NULL))) {
-            code = cmd_fail(st);
-            goto out;
-        }
-        rep.has_reactant = rep.has_product = 1;
-        rep.e_reactant = cn.em;
-        rep.e_product = cn.ep;
-        have_min = 1;
         if (verbose) {
             printf("# connected minima (%zu force calls): reactant %.10f eV, product %.10f eV\n",
-                   cn.calls, cn.em, cn.ep);
-            const char *names[2] = {op->reactant_path, op->product_path};
-            const pesx_frame *given[2] = {&fr, &fp};
-            const double *found[2] = {xm, xp};
-            for (int k = 0; k < 2; k++) {
-                pesx_align al;
-                if (!given[k]->atoms)
-                    continue;
-                if ((st = compare(pot, start->atoms, given[k]->atoms->x, found[k], &al))) {
-                    code = cmd_fail(st);
-                    goto out;
-                }
-                printf("# %s %s %s (%s: rmsd %.3g A, largest atom distance %.3g A)\n",
-                       k ? "product" : "reactant",
-                       al.max_dist <= MATCH_TOL ? "matches" : "does NOT match", names[k],
-                       al.rigid ? "after rotation and translation" : "in place", al.rmsd,
-                       al.max_dist);
-            }
+                   an.connect_calls, an.e_reactant, an.e_product);
+            for (int k = 0; k < 2; k++)
+                if (names[k])
+                    printf("# %s %s %s (%s: rmsd %.3g A, largest atom distance %.3g A)\n",
+                           k ? "product" : "reactant",
+                           an.matches[k] ? "matches" : "does NOT match", names[k],
+                           an.match[k].rigid ? "after rotation and translation" : "in place",
+                           an.match[k].rmsd, an.match[k].max_dist);
         }
-        if (!op->no_hessian) {
-            size_t c0 = o->calls;
-            if ((st = vib_compute(o, start->atoms, xm, op->hessian_step, 0, &vm))) {
-                code = cmd_fail(st);
-                goto out;
-            }
-            hess_calls += o->calls - c0;
-        }
+        if (an.minimum.n && !an.has_rate)
+            pesx_warn("no harmonic TST rate: %s", an.rate_error);
     }
-    /* committee spread and extrapolation at the three points */
-    size_t nm = pesx_potential_n_members(pot);
-    if (nm > 1) {
-        double *rows = calloc(3 * nm, sizeof *rows);
-        if (rows) {
-            if (!member_energies(pot, ao->atoms, have_min ? xm : x, rows) &&
-                !member_energies(pot, ao->atoms, x, rows + nm) &&
-                !member_energies(pot, ao->atoms, have_min ? xp : x, rows + 2 * nm))
-                pesx_report_set_members(&rep, nm, rows);
-            free(rows);
-        }
-    }
-    {
-        pesx_potential_result r;
-        unsigned char *flags = calloc(start->atoms->n + 1, 1);
-        size_t np = rep.n_images ? rep.n_images : 1;
-        const double *pts[3] = {x, xm, xp};
-        if (np == 3) {
-            pts[0] = xm;
-            pts[1] = x;
-            pts[2] = xp;
-        }
-        free(rep.n_extrapolating);
-        rep.n_extrapolating = calloc(np, sizeof(size_t));
-        for (size_t k = 0; k < np && flags && rep.n_extrapolating; k++) {
-            memcpy(ao->atoms->x, pts[k], n3 * sizeof *x);
-            memset(&r, 0, sizeof r);
-            r.extrapolating = flags;
-            if (pesx_potential_eval(pot, ao->atoms, &r) == PESX_OK)
-                rep.n_extrapolating[k] = r.n_extrapolating;
-        }
-        free(flags);
-    }
-    rep.method = PESX_REPORT_DIMER;
-    snprintf(rep.potential, sizeof rep.potential, "%s", pesx_potential_spec(pot));
-    rep.converged = res->converged;
-    rep.iterations = res->steps;
-    rep.e_saddle = res->energy;
-    rep.saddle_fmax = res->fmax;
-    rep.saddle_fnorm = res->fnorm;
-    if (!op->no_hessian && vs.n) {
-        size_t nr = 0;
-        double *real = malloc((vs.n + 1) * sizeof *real), *realm = NULL;
-        for (size_t k = 0; k < vs.n && real; k++)
-            if (vs.freq[k] > 0 && vs.eigenvalue[k] > vs.tol)
-                real[nr++] = vs.freq[k];
-        size_t nrm = 0;
-        if (vm.n && (realm = malloc(vm.n * sizeof *realm)))
-            for (size_t k = 0; k < vm.n; k++)
-                if (vm.eigenvalue[k] > vm.tol)
-                    realm[nrm++] = vm.freq[k];
-        if (real)
-            pesx_report_set_frequencies(&rep, vs.freq[0] < 0 ? -vs.freq[0] : 0.0, vs.n_negative,
-                                        nr, real, nrm, realm);
-        free(real);
-        free(realm);
-        if (vm.n) {
-            double pre, rate;
-            if (pesx_htst_rate(&vm, &vs, res->energy - rep.e_reactant, op->temperature, &pre,
-                               &rate) == PESX_OK) {
-                rep.has_rate = 1;
-                rep.prefactor = pre;
-                rep.temperature = op->temperature;
-                rep.rate = rate;
-            } else {
-                pesx_warn("no harmonic TST rate: %s", pesx_error_last()->msg);
-            }
-        }
+    if ((st = pesx_saddle_report(&rep, &an, pot, ao->atoms, x, res))) {
+        code = cmd_fail(st);
+        goto out;
     }
     /* every evaluation of the potential since the command opened it */
     rep.force_calls = pesx_potential_calls(pot) - calls_before;
@@ -574,8 +418,8 @@ static int analyse(const saddle_opts *op, pesx_potential *pot, pesx_atoms_object
     if (verbose)
         printf("# force calls: search %zu, Hessians %zu, connection %zu, total %zu "
                "(with %zu for the start, band, committee and extrapolation checks)\n",
-               search_calls, hess_calls, conn_calls, rep.force_calls,
-               rep.force_calls - search_calls - hess_calls - conn_calls);
+               search_calls, an.hessian_calls, an.connect_calls, rep.force_calls,
+               rep.force_calls - search_calls - an.hessian_calls - an.connect_calls);
     pesx_report_write_table(stdout, &rep);
     if (op->report_path && (st = pesx_report_write_xml(op->report_path, &rep)))
         code = cmd_fail(st);
@@ -586,10 +430,7 @@ static int analyse(const saddle_opts *op, pesx_potential *pot, pesx_atoms_object
             code = cmd_fail(st);
     }
 out:
-    free(xm);
-    free(xp);
-    pesx_vib_release(&vs);
-    pesx_vib_release(&vm);
+    pesx_saddle_analysis_release(&an);
     pesx_report_release(&rep);
     pesx_frame_release(&fr);
     pesx_frame_release(&fp);
@@ -767,6 +608,18 @@ int cmd_saddle(int argc, char **argv)
     int obj_ok = 0;
     char out_buf[4096];
 
+    if (!op.output) {
+        cmd_default_output(op.start_path ? op.start_path : op.band_path, ".saddle.xyz", out_buf,
+                           sizeof out_buf);
+        op.output = out_buf;
+    }
+    {
+        /* every output location, before the first force call */
+        const char *outs[] = {op.output, op.report_path, op.plot_path};
+        for (size_t k = 0; k < sizeof outs / sizeof *outs; k++)
+            if (outs[k] && (st = pesx_output_check(outs[k])))
+                return cmd_fail(st);
+    }
     pesx_frame_init(&start);
     if (op.start_path && (code = cmd_read_structure(op.start_path, &start)))
         return code;
@@ -778,17 +631,13 @@ int cmd_saddle(int argc, char **argv)
     if (op.band_path && (code = mode_from_band(&op, pot, &start, op.start_path != NULL, &mode,
                                                &pre_calls)))
         goto out;
-    if (!op.output) {
-        cmd_default_output(op.start_path ? op.start_path : op.band_path, ".saddle.xyz", out_buf, sizeof out_buf);
-        op.output = out_buf;
-    }
     size_t na = start.atoms->n, n3 = 3 * na;
     if ((st = pesx_atoms_objective_init(&ao, &o, pot, start.atoms))) {
         code = cmd_fail(st);
         goto out;
     }
     obj_ok = 1;
-    vib_freeze_model_z(pot, &ao);
+    pesx_vib_freeze_model_z(pot, &ao);
     pesx_dimer_params_auto(&op.dp, start.atoms);
     x = malloc((n3 + 1) * sizeof *x);
     xstart = malloc((n3 + 1) * sizeof *xstart);
@@ -826,17 +675,32 @@ int cmd_saddle(int argc, char **argv)
             code = cmd_fail(st);
             goto out;
         }
-        if (fm < 0.01 || fn < (op.dp.fnorm > 0 ? op.dp.fnorm : op.dp.fmax)) {
-            code = cmd_error("%s: the start is a minimum (largest force %.3g eV/A): a dimer "
-                             "started there has no direction to climb. Give a direction with "
-                             "--mode FILE or --mode-from-band BAND.xyz, or explore with "
-                             "--displace D [--seed N] [--searches K]",
-                             op.start_path, fm);
-            goto out;
+        if (fm < PESX_VIB_STATIONARY_FMAX || fn < (op.dp.fnorm > 0 ? op.dp.fnorm : op.dp.fmax)) {
+            /* a stationary point (a climbing image, a saddle written
+             * before): its lowest mode from a random one says which */
+            pesx_dimer_result lr;
+            if ((st = pesx_saddle_stationary_mode(&o, &op.dp, xstart, &rng, mode, &lr))) {
+                code = cmd_fail(st);
+                goto out;
+            }
+            if (!(lr.curvature < 0)) {
+                code = cmd_error("%s: the start is a stationary point (largest force %.3g eV/A) "
+                                 "with a positive curvature along its lowest mode (%.4g "
+                                 "eV/A^2): a minimum, where a dimer has no direction to climb. "
+                                 "Give a direction with --mode FILE or --mode-from-band "
+                                 "BAND.xyz, or explore with --displace D [--seed N] "
+                                 "[--searches K]", op.start_path, fm, lr.curvature);
+                goto out;
+            }
+            pesx_info("the start is a stationary point with a negative curvature (%.4g "
+                      "eV/A^2 along its lowest mode, found in %zu force calls from a random "
+                      "mode, seed %ld): refining it as a saddle", lr.curvature, lr.calls,
+                      op.seed);
+        } else {
+            for (size_t k = 0; k < n3; k++)
+                mode[k] = pesx_rng_normal(&rng);
+            pesx_info("no starting mode given: a random one (seed %ld)", op.seed);
         }
-        for (size_t k = 0; k < n3; k++)
-            mode[k] = pesx_rng_normal(&rng);
-        pesx_info("no starting mode given: a random one (seed %ld)", op.seed);
     }
     double e_start = NAN;
     if (op.displace > 0) {
@@ -887,15 +751,7 @@ int cmd_saddle(int argc, char **argv)
     for (long s = 0; s < op.searches; s++) {
         memcpy(x, xstart, n3 * sizeof *x);
         if (op.displace > 0) {
-            for (size_t i = 0; i < na; i++)
-                for (int k = 0; k < 3; k++)
-                    mode[3 * i + k] = sel[i] ? op.displace * pesx_rng_normal(&rng) : 0.0;
-            if (ao.frozen)
-                for (size_t k = 0; k < n3; k++)
-                    if (ao.frozen[k])
-                        mode[k] = 0.0;
-            for (size_t k = 0; k < n3; k++)
-                x[k] += mode[k];
+            pesx_saddle_displace(&o, sel, op.displace, &rng, x, mode);
         }
         size_t c0 = o.calls;
         st = pesx_dimer_search(&o, &op.dp, x, mode, on_step, &print_steps, &res);
@@ -914,7 +770,7 @@ int cmd_saddle(int argc, char **argv)
             pesx_vib vs;
             pesx_vib_init(&vs);
             size_t c1 = o.calls;
-            st = vib_compute(&o, start.atoms, x, op.hessian_step, 0, &vs);
+            st = pesx_vib_at(&vs, &o, start.atoms, x, op.hessian_step, 0);
             total_calls += o.calls - c1;
             if (st || vs.n_negative != 1) {
                 if (pesx_log_level() > PESX_LOG_QUIET)
@@ -928,13 +784,10 @@ int cmd_saddle(int argc, char **argv)
         }
         if (res.converged) {
             size_t k;
-            for (k = 0; k < n_found; k++) {
-                pesx_align al;
-                if (fabs(found_e[k] - res.energy) < 1e-3 &&
-                    compare(pot, start.atoms, found + k * n3, x, &al) == PESX_OK &&
-                    al.max_dist < SAME_SADDLE_TOL)
+            for (k = 0; k < n_found; k++)
+                if (pesx_saddle_same(pot, start.atoms, found + k * n3, found_e[k], x, res.energy,
+                                     SAME_SADDLE_TOL))
                     break;
-            }
             if (k == n_found) {
                 memcpy(found + k * n3, x, n3 * sizeof *x);
                 memcpy(found_mode + k * n3, mode, n3 * sizeof *x);
@@ -974,7 +827,7 @@ int cmd_saddle(int argc, char **argv)
                res.energy, res.curvature, res.fnorm, res.fmax, res.steps, res.rotations,
                res.calls);
     /* every distinct saddle with its mode, in the order found */
-    if ((st = write_saddles(op.output, &start, found, found_mode, found_e, n_found))) {
+    if ((st = write_saddles(op.output, pot, &start, found, found_mode, n_found))) {
         code = cmd_fail(st);
         free(found_res);
         goto out;

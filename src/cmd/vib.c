@@ -1,11 +1,12 @@
 /* pesx vib: normal modes and harmonic frequencies of a structure. */
 #include <config.h>
 #include "cmd.h"
-#include "vib_common.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <pesx/path_vib.h>
 
 static const char usage[] =
     "pesx vib STRUCTURE.xyz -p POT [--step H] [--no-project] [--modes OUT.xyz] [-q] [-v]\n"
@@ -31,7 +32,7 @@ static int write_modes(const char *path, const pesx_frame *f, const pesx_vib *v)
             break;
         }
         st = pesx_frame_set_extra(&frames[k], "mode", 3, v->mode + k * v->n_coord);
-        vib_format(v->freq[k], b, sizeof b);
+        pesx_vib_format_freq(v->freq[k], b, sizeof b);
         if (!st)
             st = pesx_frame_add_info(&frames[k], "frequency_cm", b);
     }
@@ -92,8 +93,24 @@ int cmd_vib(int argc, char **argv)
         code = cmd_fail(st);
         goto out;
     }
-    vib_freeze_model_z(pot, &ao);
-    st = vib_compute(&o, frame.atoms, frame.atoms->x, step, no_project, &v);
+    pesx_vib_freeze_model_z(pot, &ao);
+    {
+        /* frequencies away from a stationary point are neither a
+         * minimum's nor a saddle's */
+        double e, *g = malloc((o.n + 1) * sizeof *g);
+        if (!g || (st = pesx_objective_eval(&o, frame.atoms->x, &e, g))) {
+            free(g);
+            code = cmd_fail(g ? st : pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory"));
+            goto out_obj;
+        }
+        if (pesx_objective_fmax(&o, g) > PESX_VIB_STATIONARY_FMAX)
+            pesx_warn("%s is not a stationary point (largest force %.3g eV/A, above %g): its "
+                      "frequencies are not those of a minimum or a saddle; relax it (pesx opt) "
+                      "or refine the saddle (pesx saddle) first", argv[optind],
+                      pesx_objective_fmax(&o, g), PESX_VIB_STATIONARY_FMAX);
+        free(g);
+    }
+    st = pesx_vib_at(&v, &o, frame.atoms, frame.atoms->x, step, no_project);
     if (st) {
         code = cmd_fail(st);
         goto out_obj;
@@ -105,7 +122,7 @@ int cmd_vib(int argc, char **argv)
                pesx_potential_spec(pot), step, o.calls);
         if (v.n_removed)
             printf("# %zu rigid translation/rotation modes projected out\n", v.n_removed);
-        vib_print(stdout, &v);
+        pesx_vib_write_table(stdout, &v);
     }
     printf("%zu modes: %zu imaginary, %zu zero (|eigenvalue| <= %.2e), %zu real\n", v.n,
            v.n_negative, v.n_zero, v.tol, v.n - v.n_negative - v.n_zero);

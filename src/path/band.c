@@ -206,3 +206,21 @@ int pesx_neb_align(const pesx_atoms *a, pesx_atoms *b)
     }
     return PESX_OK;
 }
+
+int pesx_neb_check_distinct(const pesx_atoms *a, const char *path_a, const pesx_atoms *b,
+                            const char *path_b, long line_b)
+{
+    double big = 0.0;
+    for (size_t i = 0; i < a->n && i < b->n; i++) {
+        double d2 = 0.0;
+        for (int k = 0; k < 3; k++)
+            d2 += (b->x[3 * i + k] - a->x[3 * i + k]) * (b->x[3 * i + k] - a->x[3 * i + k]);
+        big = fmax(big, d2);
+    }
+    if (sqrt(big) < 1e-3)
+        return pesx_error_set(PESX_EINVAL, path_b, line_b,
+                              "the same structure as %s (no atom moves more than %.2g A): "
+                              "a path needs two different endpoints",
+                              path_a ? path_a : "the reactant", sqrt(big));
+    return PESX_OK;
+}

@@ -17,12 +17,20 @@ pesx_SOURCES += src/cmd/neb.c src/cmd/barrier.c
 dist_man_MANS += man/pesx-neb.1 man/pesx-barrier.1
 TESTS += tests/cli/neb.sh
 EXTRA_DIST += tests/cli/neb.sh tests/bench/bench_neb_pt.sh
+# outputs checked up front, side files from -o, identical endpoints, one
+# saddle fmax; bands of a trajectory, intermediate minima (issue 12)
+TESTS += tests/cli/neb_outputs.sh tests/cli/barrier_bands.sh
+EXTRA_DIST += tests/cli/neb_outputs.sh tests/cli/barrier_bands.sh
 
 # dimer (issue 6): dimer saddle search, Hessian, frequencies, HTST
 src_libpesx_core_la_SOURCES += src/path/dimer.c src/path/dimer_project.c src/path/dimer_connect.c \
 	src/path/dimer_translate.c \
 	src/path/dimer_impl.h src/path/hessian.c src/path/vib.c src/path/htst.c \
 	include/pesx/path_dimer.h include/pesx/path_vib.h
+# the saddle analysis and the normal modes of a structure (issue 14), for
+# pesx saddle, pesx vib and pesx explore
+src_libpesx_core_la_SOURCES += include/pesx/path_saddle.h src/path/saddle.c \
+	src/path/saddle_start.c src/path/vib_at.c src/path/band_file.c
 check_PROGRAMS += tests/check_dimer
 TESTS += tests/check_dimer
 tests_check_dimer_SOURCES = tests/check_dimer.c $(TESTUTIL)
@@ -35,7 +43,7 @@ tests_check_dimer_pt_SOURCES = tests/check_dimer_pt.c $(TESTUTIL)
 tests_check_dimer_pt_CFLAGS = $(TEST_CFLAGS)
 tests_check_dimer_pt_LDADD = $(TEST_LDADD)
 # the saddle and vib commands (layer 7 sources, listed here with their module's issue)
-pesx_SOURCES += src/cmd/saddle.c src/cmd/vib.c src/cmd/vib_common.c src/cmd/vib_common.h
+pesx_SOURCES += src/cmd/saddle.c src/cmd/vib.c
 dist_man_MANS += man/pesx-saddle.1 man/pesx-vib.1
 TESTS += tests/cli/saddle.sh tests/cli/vib.sh
 EXTRA_DIST += tests/cli/saddle.sh tests/cli/vib.sh

@@ -211,18 +211,7 @@ int pesx_neb_eval_endpoints(pesx_neb *b)
 
 void neb_norms(const pesx_neb *b, const double *v, double *fmax, double *fnorm)
 {
-    double m = 0.0, s = 0.0;
-    for (size_t a = 0; a < b->n_atoms; a++) {
-        double t = 0.0;
-        for (int k = 0; k < 3; k++)
-            if (!b->frozen[3 * a + k])
-                t += v[3 * a + k] * v[3 * a + k];
-        s += t;
-        if (t > m)
-            m = t;
-    }
-    *fmax = sqrt(m);
-    *fnorm = sqrt(s);
+    pesx_band_force_norms(b->n_atoms, b->frozen, v, fmax, fnorm);
 }
 
 static double dot(size_t n, const double *a, const double *c)

@@ -300,20 +300,10 @@ int pesx_neb_report(pesx_neb *b, pesx_report *r)
         goto done;
     if (b->n_members > 1 && (status = pesx_report_set_members(r, b->n_members, b->member_e)))
         goto done;
-    {
-        /* the climbing force at the saddle image (a reflection of F: same norm) */
-        const double *f = b->f + b->ci * dim, *tau = b->tau + b->ci * dim;
-        double ft = b->ftan[b->ci];
-        double *fc = malloc(dim * sizeof *fc);
-        if (!fc) {
-            status = pesx_error_set(PESX_ENOMEM, NULL, 0, "neb: out of memory");
-            goto done;
-        }
-        for (size_t k = 0; k < dim; k++)
-            fc[k] = f[k] - 2.0 * ft * tau[k];
-        neb_norms(b, fc, &r->saddle_fmax, &r->saddle_fnorm);
-        free(fc);
-    }
+    /* the true force at the saddle image, as pesx barrier and the dimer
+     * report it (the climbing image's NEB force, which the run converges,
+     * has the same norm but not the same largest atom) */
+    neb_norms(b, b->f + b->ci * dim, &r->saddle_fmax, &r->saddle_fnorm);
     r->method = PESX_REPORT_NEB;
     r->converged = b->converged;
     r->iterations = b->step;

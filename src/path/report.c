@@ -18,6 +18,7 @@ void pesx_report_init(pesx_report *r)
     r->spline_s_max = r->spline_e_max = r->spline_barrier = NAN;
     r->forward_mean = r->forward_std = r->reverse_mean = r->reverse_std = NAN;
     r->imaginary = r->prefactor = r->temperature = r->rate = NAN;
+    r->rate_low = r->rate_high = r->below_ends_depth = NAN;
 }
 
 void pesx_report_release(pesx_report *r)
@@ -35,6 +36,11 @@ void pesx_report_release(pesx_report *r)
     free(r->n_extrapolating);
     free(r->real);
     free(r->real_min);
+    free(r->extrema);
+    free(r->step_from);
+    free(r->step_to);
+    free(r->step_forward);
+    free(r->step_reverse);
     pesx_report_init(r);
 }
 
@@ -145,15 +151,103 @@ static void mean_std(const double *v, size_t n, double *mean, double *std)
     *std = n > 1 ? sqrt(s / (double)(n - 1)) : 0.0;
 }
 
+/* A minimum of the spline less deep than this (eV) on either side does not
+ * split the path into elementary steps. */
+#define STEP_TOL 1e-3
+
+/* The spline's extrema, the elementary steps between its minima and the
+ * images below both endpoints. */
+static int band_steps(pesx_report *r)
+{
+    size_t n = r->n_images, nmin = 0;
+    double lo = fmin(r->energy[0], r->energy[n - 1]);
+    free(r->extrema);
+    free(r->step_from);
+    free(r->step_to);
+    free(r->step_forward);
+    free(r->step_reverse);
+    r->extrema = malloc(2 * (n - 1) * sizeof *r->extrema);
+    if (!r->extrema)
+        return pesx_error_set(PESX_ENOMEM, NULL, 0, "report: out of memory");
+    r->n_extrema = pesx_spline_extrema(&r->spline, r->extrema);
+    for (size_t k = 0; k < r->n_extrema; k++)
+        nmin += !r->extrema[k].is_max;
+    /* room for nmin + 2 minima */
+    r->step_from = malloc((nmin + 2) * sizeof *r->step_from);
+    r->step_to = malloc((nmin + 2) * sizeof *r->step_to);
+    r->step_forward = malloc((nmin + 2) * sizeof *r->step_forward);
+    r->step_reverse = malloc((nmin + 2) * sizeof *r->step_reverse);
+    if (!r->step_from || !r->step_to || !r->step_forward || !r->step_reverse)
+        return pesx_error_set(PESX_ENOMEM, NULL, 0, "report: out of memory");
+    {
+        /* the minima (reactant, interior ones, product) and the highest
+         * spline point between each two; a minimum less than STEP_TOL
+         * deep on either side (a residual force at an endpoint, noise) is
+         * no step boundary: it is merged into its neighbours */
+        size_t m = 0;
+        double *img = r->step_from, *em = r->step_forward, *top = r->step_reverse;
+        double *img_end = r->step_to;
+        img[0] = 0.0;
+        em[0] = r->energy[0];
+        top[0] = r->energy[0];
+        for (size_t k = 0; k <= r->n_extrema; k++) {
+            int end = k == r->n_extrema;
+            const pesx_spline_extremum *x = end ? NULL : &r->extrema[k];
+            if (x && x->is_max) {
+                top[m] = fmax(top[m], x->e);
+                continue;
+            }
+            double e_to = end ? r->energy[n - 1] : x->e;
+            top[m] = fmax(top[m], e_to);
+            m++;
+            img[m] = end ? (double)(n - 1) : x->image;
+            em[m] = e_to;
+            top[m] = e_to;
+        }
+        /* img/em: m + 1 minima; top[j]: between minimum j and j + 1 */
+        for (size_t j = 1; j < m;) {
+            if (fmin(top[j - 1], top[j]) - em[j] < STEP_TOL) {
+                top[j - 1] = fmax(top[j - 1], top[j]);
+                memmove(img + j, img + j + 1, (m - j) * sizeof *img);
+                memmove(em + j, em + j + 1, (m - j) * sizeof *em);
+                memmove(top + j, top + j + 1, (m - j) * sizeof *top);
+                m--;
+                j = 1;
+            } else {
+                j++;
+            }
+        }
+        r->n_steps = m;
+        for (size_t j = 0; j < m; j++) {
+            double t = top[j], ea = em[j], eb = em[j + 1];
+            img_end[j] = img[j + 1];
+            em[j] = t - ea; /* forward, in place: em[j] is not read again */
+            top[j] = t - eb;
+        }
+    }
+    r->n_below_ends = 0;
+    r->below_ends_depth = NAN;
+    for (size_t i = 1; i + 1 < n; i++)
+        if (r->energy[i] < lo - 1e-3) {
+            r->n_below_ends++;
+            if (!(lo - r->energy[i] <= r->below_ends_depth))
+                r->below_ends_depth = lo - r->energy[i];
+        }
+    return PESX_OK;
+}
+
 int pesx_report_finish(pesx_report *r)
 {
     r->barrier_forward = r->has_reactant ? r->e_saddle - r->e_reactant : NAN;
     r->barrier_reverse = r->has_product ? r->e_saddle - r->e_product : NAN;
     r->reaction_energy = r->has_reactant && r->has_product ? r->e_product - r->e_reactant : NAN;
 
-    if (r->n_images >= 2 && r->spline.n >= 2) {
+    if (r->n_images >= 2 && r->spline.n >= 2 && r->method != PESX_REPORT_DIMER) {
+        int st;
         pesx_spline_max(&r->spline, &r->spline_s_max, &r->spline_e_max);
         r->spline_barrier = r->has_reactant ? r->spline_e_max - r->e_reactant : NAN;
+        if ((st = band_steps(r)))
+            return st;
     }
 
     free(r->member_forward);
@@ -182,6 +276,12 @@ int pesx_report_finish(pesx_report *r)
             mean_std(r->member_forward, M, &r->forward_mean, &r->forward_std);
         if (r->has_product)
             mean_std(r->member_reverse, M, &r->reverse_mean, &r->reverse_std);
+    }
+
+    if (r->has_rate && r->n_members > 1 && isfinite(r->forward_std) && r->temperature > 0) {
+        double f = exp(r->forward_std / (PESX_KB_EV * r->temperature));
+        r->rate_low = r->rate / f;
+        r->rate_high = r->rate * f;
     }
 
     r->n_extrapolating_total = 0;
@@ -222,8 +322,9 @@ int pesx_report_write_table(FILE *fp, const pesx_report *r)
     if (isfinite(r->barrier_forward)) {
         fprintf(fp, "  %-22s %16.6f eV", "forward barrier", r->barrier_forward);
         if (r->n_members > 1 && isfinite(r->forward_std))
-            fprintf(fp, "   committee %.6f +- %.6f (%zu members)", r->forward_mean,
-                    r->forward_std, r->n_members);
+            fprintf(fp, "   committee %.6f +- %.6f (%zu members' energies along this %s; "
+                        "sample std)", r->forward_mean, r->forward_std, r->n_members,
+                    r->n_images > 3 || r->method != PESX_REPORT_DIMER ? "band" : "path");
         fputc('\n', fp);
     }
     if (isfinite(r->barrier_reverse)) {
@@ -241,7 +342,7 @@ int pesx_report_write_table(FILE *fp, const pesx_report *r)
         fputc('\n', fp);
     }
     if (isfinite(r->saddle_fmax))
-        fprintf(fp, "  %-22s %16.6f eV/A   (force norm %.6f eV/A)\n", "saddle fmax",
+        fprintf(fp, "  %-22s %16.6f eV/A   (true force; norm %.6f eV/A)\n", "saddle fmax",
                 r->saddle_fmax, r->saddle_fnorm);
     if (r->method != PESX_REPORT_BARRIER || r->force_calls) {
         fprintf(fp, "  %-22s %16zu", "force calls", r->force_calls);
@@ -261,9 +362,28 @@ int pesx_report_write_table(FILE *fp, const pesx_report *r)
             fprintf(fp, " cm^-1\n");
         }
     }
-    if (r->has_rate)
-        fprintf(fp, "  %-22s %16.6g s^-1   rate at %.2f K: %.6g s^-1\n", "HTST prefactor",
+    if (r->has_rate) {
+        fprintf(fp, "  %-22s %16.6g s^-1   rate at %.2f K: %.6g s^-1", "HTST prefactor",
                 r->prefactor, r->temperature, r->rate);
+        if (isfinite(r->rate_low))
+            fprintf(fp, " (%.6g to %.6g for the barrier -+ its committee std)", r->rate_high,
+                    r->rate_low);
+        fputc('\n', fp);
+    }
+    if (r->n_extrema) {
+        fprintf(fp, "  spline extrema (as VTST's exts.dat):\n");
+        for (size_t k = 0; k < r->n_extrema; k++)
+            fprintf(fp, "    extremum %zu: %s at image %.2f (s = %.4f A), E-E0 = %.6f eV\n", k + 1,
+                    r->extrema[k].is_max ? "maximum" : "minimum", r->extrema[k].image,
+                    r->extrema[k].s, r->extrema[k].e - r->energy[0]);
+    }
+    if (r->n_steps > 1) {
+        fprintf(fp, "  elementary steps (between the minima of the spline):\n");
+        for (size_t k = 0; k < r->n_steps; k++)
+            fprintf(fp, "    step %zu: image %.2f -> %.2f, forward barrier %.6f eV, reverse "
+                        "%.6f eV\n", k + 1, r->step_from[k], r->step_to[k], r->step_forward[k],
+                    r->step_reverse[k]);
+    }
     if (r->n_images) {
         int has_std = r->energy_std != NULL, has_x = r->n_extrapolating != NULL;
         fprintf(fp, "\n  %5s %10s %14s %14s%s%s\n", "image", "s/A", "E-E0/eV", "F_tan/eV/A",
@@ -278,6 +398,13 @@ int pesx_report_write_table(FILE *fp, const pesx_report *r)
             fputs(i == r->saddle_image ? "  <- saddle\n" : "\n", fp);
         }
     }
+    if (r->n_below_ends)
+        fprintf(fp,
+                "  warning: %zu image%s lie%s below both endpoints (down to %.6f eV below the "
+                "lower one): the path passes an intermediate minimum; the forward barrier is "
+                "not that of one elementary step (see the steps above)\n",
+                r->n_below_ends, r->n_below_ends == 1 ? "" : "s", r->n_below_ends == 1 ? "s" : "",
+                r->below_ends_depth);
     if (r->n_extrapolating_total) {
         size_t imgs = 0, n = r->n_images ? r->n_images : 1;
         for (size_t i = 0; i < n; i++)

@@ -69,14 +69,37 @@ int pesx_report_write_xml(const char *path, const pesx_report *r)
     }
     fprintf(fp, "/>\n");
     fprintf(fp, "  <force-calls total=\"%zu\"", r->force_calls);
-    attr(fp, "per-image", r->force_calls_per_image);
+    if (r->force_calls_per_image > 0)
+        attr(fp, "per-image", r->force_calls_per_image);
     fprintf(fp, "/>\n");
-    if (r->n_images >= 2) {
+    if (isfinite(r->spline_e_max)) {
         fprintf(fp, "  <spline kind=\"cubic-hermite\"");
         attr(fp, "s-max", r->spline_s_max);
         attr(fp, "energy-max", r->spline_e_max);
         attr(fp, "barrier", r->spline_barrier);
         fprintf(fp, "/>\n");
+        fprintf(fp, "  <extrema count=\"%zu\">\n", r->n_extrema);
+        for (size_t k = 0; k < r->n_extrema; k++) {
+            fprintf(fp, "    <extremum kind=\"%s\"", r->extrema[k].is_max ? "maximum" : "minimum");
+            attr(fp, "image", r->extrema[k].image);
+            attr(fp, "s", r->extrema[k].s);
+            attr(fp, "energy", r->extrema[k].e);
+            fprintf(fp, "/>\n");
+        }
+        fprintf(fp, "  </extrema>\n");
+        fprintf(fp, "  <steps count=\"%zu\" images-below-endpoints=\"%zu\">\n", r->n_steps,
+                r->n_below_ends);
+        for (size_t k = 0; k < r->n_steps; k++) {
+            fprintf(fp, "    <step index=\"%zu\"", k + 1);
+            attr(fp, "from-image", r->step_from[k]);
+            attr(fp, "to-image", r->step_to[k]);
+            attr(fp, "forward", r->step_forward[k]);
+            attr(fp, "reverse", r->step_reverse[k]);
+            fprintf(fp, "/>\n");
+        }
+        fprintf(fp, "  </steps>\n");
+    }
+    if (r->n_images >= 2) {
         fprintf(fp, "  <profile images=\"%zu\">\n", r->n_images);
         for (size_t i = 0; i < r->n_images; i++) {
             fprintf(fp, "    <image index=\"%zu\"", i);
@@ -92,7 +115,8 @@ int pesx_report_write_xml(const char *path, const pesx_report *r)
         fprintf(fp, "  </profile>\n");
     }
     if (r->n_members > 1 && r->member_forward) {
-        fprintf(fp, "  <committee members=\"%zu\">\n", r->n_members);
+        fprintf(fp, "  <committee members=\"%zu\" energies=\"along the mean band\" "
+                    "std=\"sample\">\n", r->n_members);
         for (size_t m = 0; m < r->n_members; m++) {
             fprintf(fp, "    <member index=\"%zu\"", m);
             attr(fp, "forward", r->member_forward[m]);
@@ -118,6 +142,8 @@ int pesx_report_write_xml(const char *path, const pesx_report *r)
         attr(fp, "temperature", r->temperature);
         attr(fp, "prefactor", r->prefactor);
         attr(fp, "rate", r->rate);
+        attr(fp, "rate-low", r->rate_low);
+        attr(fp, "rate-high", r->rate_high);
         fprintf(fp, "/>\n");
     }
     fprintf(fp, "</pesx-report>\n");

@@ -102,17 +102,33 @@ double pesx_spline_eval(const pesx_spline *sp, double s, double *dE)
     return c[0] + t * (c[1] + t * (c[2] + t * c[3]));
 }
 
-static void consider(const double c[4], double t, double s0, double h, double *s_max,
-                     double *e_max)
+/* Where dE/dt = b + 2c t + 3d t^2 of a segment vanishes: up to 2 roots
+ * (numerically stable form), unordered and not yet limited to [0, 1]. */
+static size_t slope_roots(const double c[4], double t[2])
 {
-    double e;
-    if (!(t >= 0.0 && t <= 1.0))
-        return;
-    e = c[0] + t * (c[1] + t * (c[2] + t * c[3]));
-    if (e > *e_max) {
-        *e_max = e;
-        *s_max = s0 + t * h;
+    double A = 3.0 * c[3], B = 2.0 * c[2], C = c[1], disc, q;
+    if (fabs(A) < 1e-14 * (fabs(B) + fabs(C) + 1e-300)) {
+        if (B == 0.0)
+            return 0;
+        t[0] = -C / B;
+        return 1;
     }
+    disc = B * B - 4.0 * A * C;
+    if (disc < 0.0)
+        return 0;
+    q = -0.5 * (B + (B >= 0.0 ? sqrt(disc) : -sqrt(disc)));
+    if (q == 0.0) {
+        t[0] = 0.0;
+        return 1;
+    }
+    t[0] = q / A;
+    t[1] = C / q;
+    return 2;
+}
+
+static double cubic(const double c[4], double t)
+{
+    return c[0] + t * (c[1] + t * (c[2] + t * c[3]));
 }
 
 void pesx_spline_max(const pesx_spline *sp, double *s_max, double *e_max)
@@ -129,31 +145,45 @@ void pesx_spline_max(const pesx_spline *sp, double *s_max, double *e_max)
             *s_max = sp->s[i];
         }
     for (size_t i = 0; i + 1 < sp->n; i++) {
-        double h, c[4];
-        /* dE/dt = b + 2c t + 3d t^2 = 0 */
-        double A, B, C, disc;
+        double h, c[4], t[2];
+        size_t nr;
         segment(sp, i, &h, c);
-        A = 3.0 * c[3];
-        B = 2.0 * c[2];
-        C = c[1];
-        if (fabs(A) < 1e-14 * (fabs(B) + fabs(C) + 1e-300)) {
-            if (B != 0.0)
-                consider(c, -C / B, sp->s[i], h, s_max, e_max);
-            continue;
-        }
-        disc = B * B - 4.0 * A * C;
-        if (disc < 0.0)
-            continue;
-        disc = sqrt(disc);
-        /* numerically stable roots */
-        {
-            double q = -0.5 * (B + (B >= 0.0 ? disc : -disc));
-            if (q != 0.0) {
-                consider(c, q / A, sp->s[i], h, s_max, e_max);
-                consider(c, C / q, sp->s[i], h, s_max, e_max);
-            } else {
-                consider(c, 0.0, sp->s[i], h, s_max, e_max);
+        nr = slope_roots(c, t);
+        for (size_t k = 0; k < nr; k++)
+            if (t[k] >= 0.0 && t[k] <= 1.0 && cubic(c, t[k]) > *e_max) {
+                *e_max = cubic(c, t[k]);
+                *s_max = sp->s[i] + t[k] * h;
             }
+    }
+}
+
+size_t pesx_spline_extrema(const pesx_spline *sp, pesx_spline_extremum *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i + 1 < sp->n; i++) {
+        double h, c[4], t[2];
+        size_t nr;
+        segment(sp, i, &h, c);
+        nr = slope_roots(c, t);
+        if (nr == 2 && t[1] < t[0]) {
+            double tmp = t[0];
+            t[0] = t[1];
+            t[1] = tmp;
+        }
+        for (size_t k = 0; k < nr; k++) {
+            /* a knot belongs to the segment it starts: t in [0, 1), and
+             * never the first knot of the spline */
+            double curv = 2.0 * c[2] + 6.0 * c[3] * t[k];
+            if (!(t[k] >= 0.0 && t[k] < 1.0) || (i == 0 && t[k] == 0.0) || curv == 0.0)
+                continue;
+            if (n && out[n - 1].image == (double)i + t[k])
+                continue;
+            out[n].is_max = curv < 0.0;
+            out[n].s = sp->s[i] + t[k] * h;
+            out[n].image = (double)i + t[k];
+            out[n].e = cubic(c, t[k]);
+            n++;
         }
     }
+    return n;
 }

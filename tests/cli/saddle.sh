@@ -1,8 +1,9 @@
 #!/bin/sh
 # pesx saddle: lands on the Mueller-Brown saddles from a mode file, an extxyz
 # mode column and a band; checks the Hessian and connects to the minima;
-# writes the report; refuses a start at a minimum without a mode and bad
-# input; explores an LJ7 cluster with --displace --searches.
+# writes the report; refines a stationary start that is a saddle, refuses
+# one that is a minimum and bad input; explores an LJ7 cluster with
+# --displace --searches; a committee saddle's rate comes with an interval.
 . "$top_srcdir/tests/cli/lib.sh"
 
 printf '1\n\nH -0.75 0.55 0\n' >"$work/mb.xyz"
@@ -39,8 +40,41 @@ expect 0 'converged: saddle energy -72\.24894' "mode from a band (Mueller-Brown 
 
 # a start at a minimum without a mode or displacement
 printf '1\n\nH 0.6234994049 0.0280377585 0\n' >"$work/min.xyz"
-expect 2 'the start is a minimum.*--mode' "start at a minimum is refused with a clear message" -- \
+expect 2 'the start is a stationary point.*a minimum.*--mode' "start at a minimum is refused with a clear message" -- \
     "$PESX" saddle "$work/min.xyz" -p muller_brown -o "$work/x.xyz"
+
+# a stationary start that is a saddle (a climbing image, a saddle written
+# before) is refined along its lowest mode, found from a random one
+printf '1\n\nH -0.8220016 0.6243128 0\n' >"$work/mbs.xyz"
+expect 0 'converged: saddle energy -40\.66484' "a start at the saddle is refined without a mode" -- \
+    "$PESX" saddle "$work/mbs.xyz" -p muller_brown -o "$work/mbs.saddle.xyz" \
+    --report "$work/mbs.xml"
+checks=$((checks + 1))
+grep -q 'stationary point with a negative curvature' "$work/err" &&
+    pass "the message says stationary point" || fail "no stationary-point message"
+# the dimer report: no spline through its three points, no per-image count
+checks=$((checks + 1))
+! grep -q '<spline' "$work/mbs.xml" && ! grep -q 'per-image' "$work/mbs.xml" &&
+    ! grep -q 'spline maximum' "$work/out" && grep -q '<force-calls total="[0-9]*"/>' "$work/mbs.xml" &&
+    pass "dimer report: no three-point spline, no per-image" || fail "dimer report has a spline or per-image"
+# the saddle file has the true forces (ASE reads them; pesx eval agrees)
+checks=$((checks + 1))
+if grep -q 'Properties=species:S:1:pos:R:3:forces:R:3:mode:R:3 energy=' "$work/mbs.saddle.xyz"; then
+    pass "saddle file with a forces column"
+else
+    fail "saddle file without forces"; head -2 "$work/mbs.saddle.xyz" | sed 's/^/  | /'
+fi
+if /usr/bin/python3 -c 'import ase.io' 2>/dev/null; then
+    "$PESX" eval "$work/mbs.saddle.xyz" -p muller_brown -o "$work/mbs.eval.xyz" -q >/dev/null 2>&1
+    checks=$((checks + 1))
+    if /usr/bin/python3 - "$work/mbs.saddle.xyz" "$work/mbs.eval.xyz" <<'PY'
+import sys, ase.io, numpy as np
+a, b = ase.io.read(sys.argv[1]), ase.io.read(sys.argv[2])
+assert np.abs(a.get_forces() - b.get_forces()).max() < 1e-9
+assert abs(a.get_potential_energy() - b.get_potential_energy()) < 1e-9
+PY
+    then pass "ASE reads the saddle's forces; pesx eval agrees"; else fail "saddle forces disagree"; fi
+fi
 
 # bad input
 printf '0.1 0.2\n' >"$work/short.mode"
@@ -78,4 +112,24 @@ expect 0 '[1-9][0-9]* distinct saddle' "LJ7 exploration lists distinct saddles" 
     --max-step 0.1 -o "$work/lj7.saddles.xyz"
 grep -q '1 negative eigenvalue' "$work/out" && pass "lowest LJ7 saddle is first order" || fail "LJ7 Hessian"
 checks=$((checks + 1))
+
+# a committee (examples/ch3nc): the barrier's sample std and the rate at
+# the barrier -+ std; starting from the climbing image pesx neb wrote
+ex=${abs_top_srcdir:?}/examples/ch3nc
+"$PESX" neb "$ex/reactant.xyz" "$ex/product.xyz" -p "$abs_top_srcdir/potentials/ch3nc.xml" \
+    --guess "$ex/guess.xyz" -o "$work/ch3nc.xyz" -q >/dev/null 2>&1
+expect 0 'sample std' "ch3nc: refining the climbing image" -- "$PESX" saddle \
+    "$work/ch3nc-saddle.xyz" -p "$abs_top_srcdir/potentials/ch3nc.xml" -o "$work/c.saddle.xyz" \
+    --report "$work/c.xml"
+checks=$((checks + 1))
+sed -n 's/.*<barrier [^>]*forward-std="\([^"]*\)".*/\1/p;s/.*<rate temperature="\([^"]*\)" prefactor="[^"]*" rate="\([^"]*\)" rate-low="\([^"]*\)" rate-high="\([^"]*\)".*/\1 \2 \3 \4/p' \
+    "$work/c.xml" | tr '\n' ' ' >"$work/c.txt"
+# rate-low = rate exp(-std / kT), rate-high = rate exp(std / kT)
+if awk '{ s = $1; T = $2; k = $3; lo = $4; hi = $5; f = exp(s / (8.617333262e-5 * T))
+    exit !(s > 0 && lo > 0 && hi > lo && (lo * f / k - 1) ^ 2 < 1e-14 && (hi / f / k - 1) ^ 2 < 1e-14) }' \
+    "$work/c.txt"; then
+    pass "rate interval from the barrier's std ($(cat "$work/c.txt"))"
+else
+    fail "rate interval: $(cat "$work/c.txt")"
+fi
 finish

@@ -1,5 +1,6 @@
 #!/bin/sh
-# pesx vib: the stretching frequency of a Morse diatomic is alpha sqrt(2 D / mu).
+# pesx vib: the stretching frequency of a Morse diatomic is alpha sqrt(2 D / mu);
+# a structure that is not stationary is warned about.
 . "$top_srcdir/tests/cli/lib.sh"
 printf '2\n\nH 0 0 0\nO 0.2 0.3 0.6745\n' >"$work/oh.xyz"
 r0=$(awk 'BEGIN { printf "%.12f", sqrt(0.04 + 0.09 + 0.6745 * 0.6745) }')
@@ -18,6 +19,14 @@ expect 0 '6 modes: 0 imaginary, 5 zero' "--no-project keeps the rigid modes" -- 
 printf '1\n\nH -0.8220015587 0.6243128028 0\n' >"$work/mb.xyz"
 expect 0 '2 modes: 1 imaginary' "Mueller-Brown saddle: one imaginary frequency" -- \
     "$PESX" vib "$work/mb.xyz" -p muller_brown -q
+# off a stationary point the frequencies mean little: a warning says so
+printf '2\n\nH 0 0 0\nO 0.2 0.3 0.9\n' >"$work/ohs.xyz"
+expect 0 'ohs.xyz is not a stationary point \(largest force' "non-stationary structure warned" -- \
+    "$PESX" vib "$work/ohs.xyz" -p "morse:D=4.7,alpha=1.9,r0=$r0"
+expect 0 '1 modes' "no warning at the minimum" -- "$PESX" vib "$work/oh.xyz" \
+    -p "morse:D=4.7,alpha=1.9,r0=$r0"
+checks=$((checks + 1))
+! grep -q 'stationary' "$work/err" && pass "the minimum is not warned about" || fail "warning at a minimum"
 expect 2 'error' "missing potential" -- "$PESX" vib "$work/oh.xyz"
 expect 2 'error' "missing file" -- "$PESX" vib "$work/none.xyz" -p lj
 finish
