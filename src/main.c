@@ -56,7 +56,10 @@ int main(int argc, char **argv)
     }
     for (const struct command *c = commands; c->name; c++)
         if (strcmp(c->name, name) == 0) {
+            static char prefix[64];
             cmd_name = c->name;
+            snprintf(prefix, sizeof prefix, "pesx %s", c->name);
+            pesx_log_set_prefix(prefix);
             return c->run(argc - 1, argv + 1);
         }
     fprintf(stderr, "pesx: error: '%s' is not a pesx command; the commands are:", name);

@@ -53,6 +53,18 @@ int pesx_atoms_any_pbc(const pesx_atoms *a);
  * cell or periodic lattice vectors that are (nearly) linearly dependent. */
 int pesx_atoms_check(const pesx_atoms *a);
 
+/* An atom selection as a user writes it, into SEL[0..n-1] (1 = chosen):
+ * comma-separated items, each a 1-based atom number (20), a range (1-16),
+ * or a Cartesian condition in Angstrom (z<5.0, x>=3; < and <= alike).
+ * PESX_EINVAL (message quoting LIST) for a malformed list or an atom that
+ * does not exist. */
+int pesx_atoms_select(const pesx_atoms *a, const char *list, unsigned char *sel);
+/* The vacuum direction of a slab, or -1: a structure periodic in at least
+ * two directions whose third direction is open (*GAP = INFINITY), or whose
+ * atoms leave an empty layer at least MIN_GAP A wide along one lattice
+ * direction (*GAP = its width). */
+int pesx_atoms_vacuum(const pesx_atoms *a, double min_gap, double *gap);
+
 /* ---- cell algebra -------------------------------------------------------
  * The inverse maps Cartesian to fractional: s = x * inv (row vector
  * convention, inv is 3x3 row-major).  PESX_EINVAL for a singular cell:

@@ -73,6 +73,9 @@ int pesx_log_level(void);
 /* All log output goes to one stream (default stderr). */
 void pesx_log_set_stream(FILE *stream);
 FILE *pesx_log_stream(void);
+/* Warnings read "PREFIX: warning: ..." ("pesx opt"); NULL (the default):
+ * "warning: ...".  PREFIX must outlive the logging. */
+void pesx_log_set_prefix(const char *prefix);
 void pesx_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define pesx_warn(...) pesx_log(PESX_LOG_WARN, __VA_ARGS__)
 #define pesx_info(...) pesx_log(PESX_LOG_INFO, __VA_ARGS__)

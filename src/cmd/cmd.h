@@ -42,17 +42,49 @@ void cmd_verbose(void);
 /* Parse option values with a clear error naming the option. */
 int cmd_parse_double(const char *opt, const char *arg, double *out);
 int cmd_parse_positive(const char *opt, const char *arg, double *out);
+/* >= 0, for tolerances where 0 turns a test off. */
+int cmd_parse_nonnegative(const char *opt, const char *arg, double *out);
 int cmd_parse_count(const char *opt, const char *arg, long min, long max, long *out);
 
 /* Default output name: INPUT's base name in the current directory, without
  * .xyz/.extxyz, followed by SUFFIX ("start.xyz", ".opt.xyz" -> "start.opt.xyz"). */
 void cmd_default_output(const char *input, const char *suffix, char *buf, size_t size);
 
+/* Before any work: each of the N paths that is not NULL must be writable
+ * (pesx_output_check); prints the error of the first that is not and
+ * returns its exit status (1), else CMD_OK. */
+int cmd_check_outputs(size_t n, const char *const *paths);
+/* 1 when PATH writes to standard output ("-", /dev/stdout, or the file or
+ * device stdout is open on), so tables and progress must go to stderr. */
+int cmd_is_stdout(const char *path);
+
+/* "N WORD" or "N WORDs" (1 step, 2 steps) into BUF; returns BUF. */
+const char *cmd_plural(size_t n, const char *word, char *buf, size_t size);
+
 /* Open "-p SPEC", printing the error (and the valid names) on failure. */
 pesx_potential *cmd_open_potential(const char *spec);
 
 /* Read frame -1 (the last) of PATH, printing the error on failure. */
 int cmd_read_structure(const char *path, pesx_frame *f);
+
+/* --fix LIST, for the commands that relax: the option's table entry and
+ * getopt value (case CMD_OPT_FIX: cmd_set_fix(optarg); break;). */
+enum { CMD_OPT_FIX = 1000 };
+#define CMD_FIX_OPTION {"fix", required_argument, NULL, CMD_OPT_FIX}
+void cmd_set_fix(const char *list);
+/* Fix the atoms of --fix in A (read from PATH); CMD_OK when none given. */
+int cmd_apply_fix(const char *path, pesx_atoms *a);
+/* A start structure of a relaxation: cmd_read_structure, then the atoms of
+ * --fix fixed (pesx_atoms_select), and a warning, once per run, when it is
+ * a slab (pesx_atoms_vacuum) with no fixed atom. */
+int cmd_read_relax_start(const char *path, pesx_frame *f);
+
+/* Warn that N_EXTRAPOLATING atoms of A (WHAT: "frame 3") lie outside the
+ * potential's training range; when all do, say once which units to try (an
+ * n2p2 directory read without length=/energy= is tried in Bohr and
+ * Hartree, and the result told). */
+void cmd_warn_extrapolation(const pesx_potential *pot, const char *what, const pesx_atoms *a,
+                            size_t n_extrapolating);
 
 /* SIGINT/SIGTERM set a flag instead of killing the process, so a long run
  * can stop at the next step and write its outputs (and checkpoint). */

@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 const char *cmd_name = "pesx";
 
@@ -85,6 +87,16 @@ int cmd_parse_positive(const char *opt, const char *arg, double *out)
     return CMD_OK;
 }
 
+int cmd_parse_nonnegative(const char *opt, const char *arg, double *out)
+{
+    if (pesx_parse_double(arg, out) != PESX_OK)
+        return cmd_usage_error("option %s: '%s' is not a finite number", opt, arg);
+    if (*out < 0.0)
+        return cmd_usage_error("option %s: '%s' is negative; give a positive value (0 turns "
+                               "the test off)", opt, arg);
+    return CMD_OK;
+}
+
 int cmd_parse_count(const char *opt, const char *arg, long min, long max, long *out)
 {
     if (pesx_parse_long(arg, min, max, out) != PESX_OK)
@@ -103,4 +115,32 @@ void cmd_default_output(const char *input, const char *suffix, char *buf, size_t
     else if (len > 7 && strcmp(base + len - 7, ".extxyz") == 0)
         len -= 7;
     snprintf(buf, size, "%.*s%s", (int)len, base, suffix);
+}
+
+int cmd_check_outputs(size_t n, const char *const *paths)
+{
+    for (size_t k = 0; k < n; k++) {
+        int status;
+        if (!paths[k])
+            continue;
+        pesx_error_clear();
+        if ((status = pesx_output_check(paths[k])))
+            return cmd_fail(status);
+    }
+    return CMD_OK;
+}
+
+int cmd_is_stdout(const char *path)
+{
+    struct stat a, b;
+    if (strcmp(path, "-") == 0 || strcmp(path, "/dev/stdout") == 0)
+        return 1;
+    return stat(path, &a) == 0 && fstat(STDOUT_FILENO, &b) == 0 && a.st_dev == b.st_dev &&
+           a.st_ino == b.st_ino;
+}
+
+const char *cmd_plural(size_t n, const char *word, char *buf, size_t size)
+{
+    snprintf(buf, size, "%zu %s%s", n, word, n == 1 ? "" : "s");
+    return buf;
 }

@@ -231,6 +231,11 @@ int cmd_convert(int argc, char **argv)
         return cmd_usage_error("no input potential (n2p2:DIR or a potential.xml)");
     if (!output)
         return cmd_usage_error("the output file is required (-o OUT.xml)");
+    {
+        int code = cmd_check_outputs(1, &output);
+        if (code)
+            return code;
+    }
 
     pesx_potential_file_init(&all);
     pesx_potential_file_init(&one);

@@ -6,15 +6,20 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pesx/io_dataset.h>
 
 static const char usage[] =
-    "pesx eval FILE.xyz -p POT [-o OUT.xyz] [--summary] [-q] [-v]\n"
+    "pesx eval FILE -p POT [-o OUT.xyz] [--summary] [-q] [-v]\n"
     "\n"
+    "  FILE                  extended XYZ, data.xml or n2p2 input.data (as pesx fit\n"
+    "                        reads them); reference energies and forces in it are\n"
+    "                        compared with the potential's\n"
     "  -p, --potential SPEC  the potential (see 'pesx help potentials')\n"
     "  -o, --output FILE     write every frame as extended XYZ with energy=, forces,\n"
     "                        energies (per atom) and, for a committee, energy_std= and\n"
     "                        forces_std\n"
-    "      --summary         print one line per frame, not the per-atom table\n"
+    "      --summary         one line per frame, not the per-atom table, then the\n"
+    "                        errors against the reference (RMSE, MAE, largest)\n"
     "  -q, --quiet           print nothing but errors\n"
     "  -v, --verbose         more messages on stderr\n";
 
@@ -64,10 +69,11 @@ static double max_atom_force(const pesx_atoms *a, const double *f)
     return sqrt(m);
 }
 
+/* K counts from 0; frames and atoms are shown counting from 1. */
 static void print_frame(size_t k, const pesx_frame *fr, const pesx_potential_result *r, int summary)
 {
     const pesx_atoms *a = fr->atoms;
-    printf("frame %zu: %zu atoms  energy %.10f eV", k, a->n, r->energy);
+    printf("frame %zu: %zu atoms  energy %.10f eV", k + 1, a->n, r->energy);
     if (r->has_std)
         printf(" +- %.6f", r->energy_std);
     printf("  (%.10f eV/atom)  fmax %.6f eV/A", a->n ? r->energy / (double)a->n : 0.0,
@@ -75,16 +81,13 @@ static void print_frame(size_t k, const pesx_frame *fr, const pesx_potential_res
     if (r->n_extrapolating)
         printf("  extrapolating atoms %zu", r->n_extrapolating);
     printf("\n");
-    if (r->n_extrapolating)
-        pesx_warn("frame %zu: %zu atoms have descriptors outside the training range", k,
-                  r->n_extrapolating);
     if (summary)
         return;
     printf("%6s %-3s %16s %16s %16s %16s\n", "atom", "el", "E_atom/eV", "Fx/(eV/A)", "Fy/(eV/A)",
            "Fz/(eV/A)");
     for (size_t i = 0; i < a->n; i++) {
         const char *sym = pesx_element_symbol(a->z[i]);
-        printf("%6zu %-3s %16.10f %16.10f %16.10f %16.10f%s\n", i, sym ? sym : "X",
+        printf("%6zu %-3s %16.10f %16.10f %16.10f %16.10f%s\n", i + 1, sym ? sym : "X",
                r->atom_energies[i], r->forces[3 * i], r->forces[3 * i + 1], r->forces[3 * i + 2],
                r->extrapolating[i] ? "  extrapolating" : "");
     }
@@ -124,6 +127,149 @@ static int annotate(pesx_frame *fr, const pesx_potential_result *r)
     return PESX_OK;
 }
 
+/* Errors against the reference, as n2p2's nnp-dataset reports them:
+ * energy per atom over structures, forces over every component. */
+typedef struct {
+    size_t n_frames, n_energy, n_force_frames, n_atoms, n_force;
+    double e_sse, e_sae, e_max, f_sse, f_sae, f_max;
+    size_t e_max_at, f_max_at;
+} eval_errors;
+
+static void errors_add(eval_errors *e, size_t k, const pesx_frame *fr,
+                       const pesx_potential_result *r)
+{
+    size_t n = fr->atoms->n;
+    e->n_frames++;
+    e->n_atoms += n;
+    if (fr->has_energy && n) {
+        double d = fabs(r->energy - fr->energy) / (double)n;
+        e->n_energy++;
+        e->e_sse += d * d;
+        e->e_sae += d;
+        if (d > e->e_max || e->n_energy == 1) {
+            e->e_max = d;
+            e->e_max_at = k;
+        }
+    }
+    if (fr->has_forces) {
+        e->n_force_frames++;
+        for (size_t i = 0; i < 3 * n; i++) {
+            double d = fabs(r->forces[i] - fr->forces[i]);
+            e->f_sse += d * d;
+            e->f_sae += d;
+            if (d > e->f_max || e->n_force == 0) {
+                e->f_max = d;
+                e->f_max_at = k;
+            }
+            e->n_force++;
+        }
+    }
+}
+
+static void errors_print(const eval_errors *e)
+{
+    printf("errors against the reference: %zu of %zu frame%s with energies, %zu with forces "
+           "(%zu force components)\n",
+           e->n_energy, e->n_frames, e->n_frames == 1 ? "" : "s", e->n_force_frames, e->n_force);
+    if (e->n_energy)
+        printf("  energy  RMSE %.6g  MAE %.6g  max %.6g meV/atom (frame %zu)\n",
+               1e3 * sqrt(e->e_sse / (double)e->n_energy), 1e3 * e->e_sae / (double)e->n_energy,
+               1e3 * e->e_max, e->e_max_at + 1);
+    if (e->n_force)
+        printf("  forces  RMSE %.6g  MAE %.6g  max %.6g meV/A (frame %zu)\n",
+               1e3 * sqrt(e->f_sse / (double)e->n_force), 1e3 * e->f_sae / (double)e->n_force,
+               1e3 * e->f_max, e->f_max_at + 1);
+}
+
+typedef struct {
+    pesx_potential *pot;
+    const char *input, *output;
+    int summary;            /* 1: line per frame; 0: and the atom table; -1: quiet */
+    eval_buffers buf;
+    pesx_frame *kept;       /* the frames for -o */
+    size_t n_frames, cap_frames;
+    eval_errors err;
+} eval_run;
+
+/* Evaluate FR (its energy and forces, when present, are the reference);
+ * with -o the frame is annotated and kept (FR is then reinitialised). */
+static int eval_frame(eval_run *R, pesx_frame *fr)
+{
+    pesx_potential_result r;
+    int status;
+    if ((status = buffers_reserve(&R->buf, fr->atoms->n, pesx_potential_n_members(R->pot))))
+        return status;
+    memset(&r, 0, sizeof r);
+    r.forces = R->buf.forces;
+    r.atom_energies = R->buf.atom_energies;
+    r.forces_std = R->buf.forces_std;
+    r.member_energies = R->buf.member_energies;
+    r.extrapolating = R->buf.extrapolating;
+    if ((status = pesx_potential_eval(R->pot, fr->atoms, &r))) {
+        pesx_error_prefix("%s: frame %zu (line %ld)", R->input, R->n_frames + 1, fr->line);
+        return status;
+    }
+    if (R->summary >= 0)
+        print_frame(R->n_frames, fr, &r, R->summary);
+    if (r.n_extrapolating) {
+        char what[64];
+        snprintf(what, sizeof what, "frame %zu", R->n_frames + 1);
+        cmd_warn_extrapolation(R->pot, what, fr->atoms, r.n_extrapolating);
+    }
+    errors_add(&R->err, R->n_frames, fr, &r);
+    if (R->output) {
+        if ((status = pesx_array_reserve(&R->kept, &R->cap_frames, R->n_frames + 1,
+                                         sizeof *R->kept, 8)) ||
+            (status = annotate(fr, &r)))
+            return status;
+        R->kept[R->n_frames] = *fr; /* take ownership; start a fresh one */
+        pesx_frame_init(fr);
+    }
+    R->n_frames++;
+    return PESX_OK;
+}
+
+/* A data-set entry (data.xml, input.data) as a frame with its reference. */
+static int eval_entry(const pesx_dataset_entry *e, size_t index, void *ctx)
+{
+    pesx_frame fr;
+    size_t n = e->atoms->n;
+    int status = PESX_OK;
+    (void)index;
+    pesx_frame_init(&fr);
+    if (!(fr.atoms = pesx_atoms_clone(e->atoms)) ||
+        !(fr.forces = malloc((3 * n + 1) * sizeof(double))))
+        status = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+    if (!status) {
+        memcpy(fr.forces, e->forces, 3 * n * sizeof(double));
+        fr.has_forces = fr.has_energy = 1;
+        fr.energy = e->energy;
+        fr.line = e->line;
+        if (e->id && *e->id)
+            status = pesx_frame_add_info(&fr, "id", e->id);
+    }
+    if (!status)
+        status = eval_frame(ctx, &fr);
+    pesx_frame_release(&fr);
+    return status;
+}
+
+static int eval_xyz(eval_run *R)
+{
+    pesx_xyz_reader *reader = pesx_xyz_open(R->input);
+    pesx_frame frame;
+    int status = PESX_OK, got;
+    if (!reader)
+        return pesx_error_last()->code;
+    pesx_frame_init(&frame);
+    while (!(status = pesx_xyz_next(reader, &frame, &got)) && got)
+        if ((status = eval_frame(R, &frame)))
+            break;
+    pesx_frame_release(&frame);
+    pesx_xyz_close(reader);
+    return status;
+}
+
 int cmd_eval(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -133,19 +279,17 @@ int cmd_eval(int argc, char **argv)
         CMD_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    const char *spec = NULL, *output = NULL, *input;
+    const char *spec = NULL;
     int summary = 0, c, status = PESX_OK, exit_code = CMD_OK;
-    pesx_potential *pot = NULL;
-    pesx_xyz_reader *reader = NULL;
-    pesx_frame frame, *kept = NULL;
-    size_t n_frames = 0, cap_frames = 0;
-    eval_buffers buf = {0};
+    pesx_data_format fmt;
+    eval_run R;
 
+    memset(&R, 0, sizeof R);
     optind = 1;
     while ((c = getopt_long(argc, argv, "p:o:qvh", options, NULL)) != -1) {
         switch (c) {
         case 'p': spec = optarg; break;
-        case 'o': output = optarg; break;
+        case 'o': R.output = optarg; break;
         case 'S': summary = 1; break;
         case 'q': cmd_quiet(); break;
         case 'v': cmd_verbose(); break;
@@ -155,60 +299,32 @@ int cmd_eval(int argc, char **argv)
     }
     if (optind != argc - 1)
         return cmd_usage_error(optind >= argc ? "an input file is required" : "exactly one input file, please");
-    input = argv[optind];
-    if (!(pot = cmd_open_potential(spec)))
+    R.input = argv[optind];
+    R.summary = pesx_log_level() == PESX_LOG_QUIET ? -1 : summary;
+    if ((exit_code = cmd_check_outputs(1, &R.output)))
+        return exit_code;
+    if (!(R.pot = cmd_open_potential(spec)))
         return CMD_BAD_INPUT;
-    if (!(reader = pesx_xyz_open(input))) {
-        pesx_potential_free(pot);
-        return cmd_fail(pesx_error_last()->code);
-    }
-    if (pesx_log_level() == PESX_LOG_QUIET)
-        summary = -1; /* print nothing */
-    pesx_frame_init(&frame);
-    for (;;) {
-        int got;
-        pesx_potential_result r;
-        if ((status = pesx_xyz_next(reader, &frame, &got)))
-            break;
-        if (!got)
-            break;
-        if ((status = buffers_reserve(&buf, frame.atoms->n, pesx_potential_n_members(pot))))
-            break;
-        memset(&r, 0, sizeof r);
-        r.forces = buf.forces;
-        r.atom_energies = buf.atom_energies;
-        r.forces_std = buf.forces_std;
-        r.member_energies = buf.member_energies;
-        r.extrapolating = buf.extrapolating;
-        if ((status = pesx_potential_eval(pot, frame.atoms, &r))) {
-            pesx_error_prefix("%s: frame %zu (line %ld)", input, n_frames, frame.line);
-            break;
-        }
-        if (summary >= 0)
-            print_frame(n_frames, &frame, &r, summary);
-        if (output) {
-            if ((status = pesx_array_reserve(&kept, &cap_frames, n_frames + 1, sizeof *kept, 8)))
-                break;
-            if ((status = annotate(&frame, &r)))
-                break;
-            kept[n_frames] = frame; /* take ownership; start a fresh one */
-            pesx_frame_init(&frame);
-        }
-        n_frames++;
-    }
-    if (!status && n_frames == 0)
-        status = pesx_error_set(PESX_EINVAL, input, 0, "no structure in the file");
-    if (!status && output)
-        status = pesx_xyz_write_file(output, kept, n_frames);
+    pesx_error_clear();
+    fmt = pesx_data_format_guess(R.input);
+    if (fmt == PESX_DATA_N2P2 || fmt == PESX_DATA_XML || pesx_dataset_is_xml(R.input))
+        status = pesx_data_read_stream(R.input, fmt == PESX_DATA_N2P2 ? fmt : PESX_DATA_XML, 1.0,
+                                       1.0, eval_entry, &R, NULL);
+    else
+        status = eval_xyz(&R);
+    if (!status && R.n_frames == 0)
+        status = pesx_error_set(PESX_EINVAL, R.input, 0, "no structure in the file");
+    if (!status && R.summary >= 0 && R.err.n_energy + R.err.n_force_frames > 0)
+        errors_print(&R.err);
+    if (!status && R.output)
+        status = pesx_xyz_write_file(R.output, R.kept, R.n_frames);
     if (status)
         exit_code = cmd_fail(status);
-    else if (output)
-        pesx_info("wrote %zu frame%s to %s", n_frames, n_frames == 1 ? "" : "s", output);
-    pesx_frame_release(&frame);
-    if (kept)
-        pesx_frames_free(kept, output ? n_frames : 0);
-    buffers_release(&buf);
-    pesx_xyz_close(reader);
-    pesx_potential_free(pot);
+    else if (R.output)
+        pesx_info("wrote %zu frame%s to %s", R.n_frames, R.n_frames == 1 ? "" : "s", R.output);
+    if (R.kept)
+        pesx_frames_free(R.kept, R.output ? R.n_frames : 0);
+    buffers_release(&R.buf);
+    pesx_potential_free(R.pot);
     return exit_code;
 }

@@ -19,3 +19,7 @@ EXTRA_DIST += tests/cli/neb_align.sh tests/data/lj7/README.md tests/data/lj7/bip
 # Output files: atomic replacement of regular files only (issue 12)
 TESTS += tests/cli/output.sh
 EXTRA_DIST += tests/cli/output.sh
+# What a new user meets first (issue 12): outputs checked before any work,
+# stdout outputs, eval on data sets with error statistics, --fix and slabs
+TESTS += tests/cli/first_hour.sh
+EXTRA_DIST += tests/cli/first_hour.sh

@@ -16,7 +16,7 @@ static const char usage[] =
     "         [--guess GUESS.xyz] [--relax-ends] [--no-align] [--k K] [--k-min K]\n"
     "         [--climb auto|on|off] [--climb-after F] [--fmax F] [--fmax-ci F]\n"
     "         [--fnorm-ci F] [--max-steps N] [--optimizer lbfgs|fire]\n"
-    "         [--precon auto|exp|none] [--max-step D]\n"
+    "         [--precon auto|exp|none] [--max-step D] [--fix LIST]\n"
     "         [--memory M] [-o BAND.xyz] [--saddle SADDLE.xyz] [--traj TRAJ.xyz]\n"
     "         [--checkpoint FILE] [--checkpoint-every N] [--report REPORT.xml]\n"
     "         [--plot PROFILE.svg] [-q] [-v]\n"
@@ -45,6 +45,8 @@ static const char usage[] =
     "                         with fixed atoms or periodic cells), exp or none\n"
     "      --max-step D       largest move of one atom per step, A (default 0.2)\n"
     "      --memory M         L-BFGS history length (default 25)\n"
+    "      --fix LIST         also fix these atoms of both endpoints: 1-based numbers\n"
+    "                         and ranges, or Cartesian conditions in A (1-16 or z<5.0)\n"
     "  -o, --output FILE      the band, extended XYZ (default neb-band.xyz)\n"
     "      --saddle FILE      the climbing image (default: BAND-saddle.xyz, from -o\n"
     "                         without .xyz and a trailing -band: neb-saddle.xyz)\n"
@@ -280,6 +282,7 @@ int cmd_neb(int argc, char **argv)
         {"resume", required_argument, NULL, O_RESUME},
         {"report", required_argument, NULL, O_REPORT},
         {"plot", required_argument, NULL, O_PLOT},
+        CMD_FIX_OPTION,
         CMD_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -403,6 +406,7 @@ int cmd_neb(int argc, char **argv)
         case O_RESUME: resume = optarg; break;
         case O_REPORT: report_xml = optarg; break;
         case O_PLOT: plot = optarg; break;
+        case CMD_OPT_FIX: cmd_set_fix(optarg); break;
         case 'q': cmd_quiet(); break;
         case 'v': cmd_verbose(); break;
         case 'h': cmd_print_usage(stdout, usage); return CMD_OK;
@@ -467,11 +471,15 @@ int cmd_neb(int argc, char **argv)
             }
             merge_fixed(bf[0].atoms, bf[i].atoms);
         }
+        if ((exit_code = cmd_apply_fix(resume, bf[0].atoms))) {
+            pesx_frames_free(bf, nb);
+            goto out;
+        }
         if (optind + 2 == argc) {
             pesx_frame e;
             pesx_frame_init(&e);
             for (int k = 0; k < 2 && exit_code == CMD_OK; k++) {
-                if ((exit_code = cmd_read_structure(argv[optind + k], &e)))
+                if ((exit_code = cmd_read_relax_start(argv[optind + k], &e)))
                     break;
                 if ((status = pesx_neb_check_endpoints(bf[0].atoms, resume, bf[0].line, e.atoms,
                                                        argv[optind + k], e.line)))
@@ -514,8 +522,8 @@ int cmd_neb(int argc, char **argv)
         size_t n, N;
         rpath = argv[optind];
         ppath = argv[optind + 1];
-        if ((exit_code = cmd_read_structure(rpath, &fr)) ||
-            (exit_code = cmd_read_structure(ppath, &fp)))
+        if ((exit_code = cmd_read_relax_start(rpath, &fr)) ||
+            (exit_code = cmd_read_relax_start(ppath, &fp)))
             goto out;
         if ((status = pesx_neb_check_endpoints(fr.atoms, rpath, fr.line, fp.atoms, ppath,
                                                fp.line))) {
@@ -637,9 +645,9 @@ int cmd_neb(int argc, char **argv)
         if (cs)
             cmd_fail(cs);
         else
-            fprintf(stderr, "pesx neb: %s after %zu steps; checkpoint written to %s "
+            fprintf(stderr, "pesx neb: %s after %zu step%s; checkpoint written to %s "
                             "(continue with --resume %s)\n",
-                    why, st.step, rs.checkpoint, rs.checkpoint);
+                    why, st.step, st.step == 1 ? "" : "s", rs.checkpoint, rs.checkpoint);
     }
     if (cmd_interrupted()) {
         exit_code = CMD_FAILED;

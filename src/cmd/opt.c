@@ -9,7 +9,7 @@
 static const char usage[] =
     "pesx opt START.xyz -p POT [--optimizer lbfgs|fire] [--fmax F] [--fnorm F]\n"
     "         [--max-steps N] [--max-step D] [--memory M] [--precon exp|none]\n"
-    "         [-o OUT.xyz] [--traj TRAJ.xyz] [-q] [-v]\n"
+    "         [--fix LIST] [-o OUT.xyz] [--traj TRAJ.xyz] [-q] [-v]\n"
     "\n"
     "  -p, --potential SPEC   the potential (see 'pesx help potentials')\n"
     "      --optimizer NAME   lbfgs (default) or fire\n"
@@ -22,7 +22,10 @@ static const char usage[] =
     "      --memory M         L-BFGS history length (default 100)\n"
     "      --precon KIND      L-BFGS preconditioner: exp (bond-stiffness model of the\n"
     "                         geometry, the default) or none (plain L-BFGS)\n"
-    "  -o, --output FILE      relaxed structure as extended XYZ (default START.opt.xyz)\n"
+    "      --fix LIST         also fix these atoms: 1-based numbers and ranges, or\n"
+    "                         Cartesian conditions in A (1-16,20 or z<5.0)\n"
+    "  -o, --output FILE      relaxed structure as extended XYZ (default START.opt.xyz;\n"
+    "                         - for stdout, the step table then goes to stderr)\n"
     "      --traj FILE        every step as a multi-frame extended XYZ file\n"
     "  -q, --quiet            print only the result line\n"
     "  -v, --verbose          more messages on stderr\n";
@@ -32,6 +35,7 @@ typedef struct {
     pesx_frame *traj;
     size_t n_traj, cap_traj;
     int print_steps;
+    FILE *table;       /* stdout, or stderr when the structure goes to stdout */
     int record;        /* keep every step for --traj */
 } run_state;
 
@@ -63,7 +67,7 @@ static int on_step(void *data, size_t step, const double *x, double energy, cons
     run_state *s = data;
     (void)g;
     if (s->print_steps)
-        printf("%6zu %20.10f %14.6e %14.6e\n", step, energy, fmax, fnorm);
+        fprintf(s->table, "%6zu %20.10f %14.6e %14.6e\n", step, energy, fmax, fnorm);
     if (s->record) {
         int status = record_step(s, x, energy);
         if (status)
@@ -100,6 +104,7 @@ int cmd_opt(int argc, char **argv)
         {"precon", required_argument, NULL, OPT_PRECON},
         {"output", required_argument, NULL, 'o'},
         {"traj", required_argument, NULL, OPT_TRAJ},
+        CMD_FIX_OPTION,
         CMD_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -113,10 +118,11 @@ int cmd_opt(int argc, char **argv)
     pesx_potential *pot = NULL;
     pesx_frame frame;
     run_state state;
-    char out_buf[4096], criteria[160];
+    char out_buf[4096], criteria[160], steps[64];
+    FILE *table;
     double *x = NULL, v;
     long count;
-    int c, status, exit_code;
+    int c, status, wstatus = PESX_OK, exit_code;
 
     pesx_minimizer_params_default(&mp);
     pesx_converge_default(&conv);
@@ -137,13 +143,14 @@ int cmd_opt(int argc, char **argv)
             }
             break;
         case OPT_FMAX:
-            if (cmd_parse_double("--fmax", optarg, &conv.fmax))
+            if (cmd_parse_nonnegative("--fmax", optarg, &conv.fmax))
                 return CMD_BAD_INPUT;
             break;
         case OPT_FNORM:
-            if (cmd_parse_double("--fnorm", optarg, &conv.fnorm))
+            if (cmd_parse_nonnegative("--fnorm", optarg, &conv.fnorm))
                 return CMD_BAD_INPUT;
             break;
+        case CMD_OPT_FIX: cmd_set_fix(optarg); break;
         case OPT_MAX_STEPS:
             if (cmd_parse_count("--max-steps", optarg, 0, 100000000, &count))
                 return CMD_BAD_INPUT;
@@ -183,8 +190,16 @@ int cmd_opt(int argc, char **argv)
         output = out_buf;
     }
     pesx_frame_init(&frame);
-    if ((exit_code = cmd_read_structure(input, &frame)))
+    table = cmd_is_stdout(output) ? stderr : stdout;
+    if ((exit_code = cmd_read_relax_start(input, &frame)))
         return exit_code;
+    {
+        const char *outputs[] = {output, traj_path};
+        if ((exit_code = cmd_check_outputs(2, outputs))) {
+            pesx_frame_release(&frame);
+            return exit_code;
+        }
+    }
     if (!(pot = cmd_open_potential(spec))) {
         pesx_frame_release(&frame);
         return CMD_BAD_INPUT;
@@ -203,20 +218,20 @@ int cmd_opt(int argc, char **argv)
     memset(&state, 0, sizeof state);
     state.ao = &ao;
     state.print_steps = pesx_log_level() > PESX_LOG_QUIET;
+    state.table = table;
     state.record = traj_path != NULL;
     describe_criteria(&conv, criteria, sizeof criteria);
     if (state.print_steps) {
-        printf("# pesx opt %s: %zu atoms (%zu free), potential %s, %s%s\n", input, frame.atoms->n,
+        fprintf(table, "# pesx opt %s: %zu atoms (%zu free), potential %s, %s%s\n", input, frame.atoms->n,
                pesx_atoms_n_free(frame.atoms), pesx_potential_spec(pot), type->name,
                type == &pesx_minimizer_lbfgs && mp.precon != PESX_PRECON_NONE ? " (preconditioned)" : "");
-        printf("# convergence: %s\n", criteria);
-        printf("%6s %20s %14s %14s\n", "step", "energy/eV", "fmax/(eV/A)", "fnorm/(eV/A)");
+        fprintf(table, "# convergence: %s\n", criteria);
+        fprintf(table, "%6s %20s %14s %14s\n", "step", "energy/eV", "fmax/(eV/A)", "fnorm/(eV/A)");
     }
     cmd_catch_interrupt();
     status = pesx_minimize(&obj, type, &mp, &conv, x, on_step, &state, &res);
 
     if (status == PESX_OK || status == PESX_ENOCONV || res.calls > 0) {
-        int wstatus;
         memcpy(frame.atoms->x, x, 3 * frame.atoms->n * sizeof *x);
         frame.has_energy = 1;
         frame.energy = res.energy;
@@ -229,13 +244,13 @@ int cmd_opt(int argc, char **argv)
         wstatus = pesx_xyz_write_file(output, &frame, 1);
         if (!wstatus && traj_path)
             wstatus = pesx_xyz_write_file(traj_path, state.traj, state.n_traj);
-        if (wstatus && !status)
-            status = wstatus;
     }
-    printf("%s: energy %.10f eV, fmax %.6g eV/A, fnorm %.6g eV/A, %zu steps, %zu force calls (%s)\n",
-           status == PESX_OK ? "converged" : "NOT converged", res.energy, res.fmax, res.fnorm,
-           res.steps, res.calls, criteria);
-    if (status == PESX_OK)
+    fprintf(table, "%s: energy %.10f eV, fmax %.6g eV/A, fnorm %.6g eV/A, %s, %zu force calls (%s)\n",
+            status == PESX_OK ? "converged" : "NOT converged", res.energy, res.fmax, res.fnorm,
+            cmd_plural(res.steps, "step", steps, sizeof steps), res.calls, criteria);
+    if (wstatus) /* the run's own error was reported by the line above */
+        status = wstatus;
+    else if (status == PESX_OK)
         pesx_info("wrote %s%s%s", output, traj_path ? " and " : "", traj_path ? traj_path : "");
     exit_code = status == PESX_OK ? CMD_OK : cmd_fail(status);
     if (status == PESX_ENOCONV)

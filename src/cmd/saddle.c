@@ -27,7 +27,7 @@ static const char usage[] =
     "            [--rot-max N] [--rot-skip N] [--translator NAME] [--fnorm F] [--fmax F]\n"
     "            [--max-steps N] [--max-step D] [--reactant R.xyz] [--product P.xyz]\n"
     "            [--no-connect] [--no-hessian] [--hessian-step H] [--temperature T]\n"
-    "            [-o OUT.xyz] [--report FILE.xml] [--plot FILE.svg] [-q] [-v]\n"
+    "            [--fix LIST] [-o OUT.xyz] [--report FILE.xml] [--plot FILE.svg] [-q] [-v]\n"
     "\n"
     "  -p, --potential SPEC     the potential (see 'pesx help potentials')\n"
     "      --dimer              the method (the only one; accepted for clarity)\n"
@@ -35,7 +35,8 @@ static const char usage[] =
     "      --mode-from-band B   start at the highest image of band B along its tangent\n"
     "      --displace D         displace the atoms randomly (normal, sigma D A) from START;\n"
     "                           the displacement is the starting mode\n"
-    "      --displace-atoms L   atoms to displace, 0-based, e.g. 336-342,12 (default: all free)\n"
+    "      --displace-atoms L   atoms to displace, 1-based, e.g. 337-343,13 or z>10\n"
+    "                           (default: all free)\n"
     "      --seed N             random seed for --displace and random modes (default 1)\n"
     "      --searches K         K searches from START with --displace; lists distinct saddles\n"
     "      --rotation R         dimer rotation: davidson (default), or lbfgs or cg directions\n"
@@ -55,6 +56,8 @@ static const char usage[] =
     "      --no-hessian         skip the Hessian check, frequencies and rate\n"
     "      --hessian-step H     finite-difference step of the Hessian, A (default 1e-3)\n"
     "      --temperature T      for the harmonic TST rate, K (default 300)\n"
+    "      --fix LIST           also fix these atoms: 1-based numbers and ranges, or\n"
+    "                           Cartesian conditions in A (1-16,20 or z<5.0)\n"
     "  -o, --output FILE        the saddle with its mode (default START.saddle.xyz)\n"
     "      --report FILE.xml    the barrier report as XML\n"
     "      --plot FILE.svg      energy profile reactant - saddle - product\n"
@@ -163,38 +166,6 @@ static int read_mode(const char *path, size_t n_atoms, double *mode)
     memcpy(mode, m, 3 * n_atoms * sizeof *mode);
     pesx_frame_release(&f);
     return PESX_OK;
-}
-
-/* "0-6,9" -> flags; 0-based, inclusive ranges. */
-static int parse_atom_list(const char *s, size_t n, unsigned char *sel)
-{
-    const char *p = s;
-    memset(sel, 0, n);
-    while (*p) {
-        char *end;
-        errno = 0;
-        long a = strtol(p, &end, 10), b;
-        if (end == p || errno || a < 0)
-            return cmd_usage_error("--displace-atoms: bad list '%s' (e.g. 0-6,9)", s);
-        b = a;
-        p = end;
-        if (*p == '-') {
-            p++;
-            b = strtol(p, &end, 10);
-            if (end == p || errno || b < a)
-                return cmd_usage_error("--displace-atoms: bad range in '%s'", s);
-            p = end;
-        }
-        if ((size_t)b >= n)
-            return cmd_usage_error("--displace-atoms: atom %ld does not exist (%zu atoms)", b, n);
-        for (long i = a; i <= b; i++)
-            sel[i] = 1;
-        if (*p == ',')
-            p++;
-        else if (*p)
-            return cmd_usage_error("--displace-atoms: bad list '%s' (e.g. 0-6,9)", s);
-    }
-    return 0;
 }
 
 /* Two saddles of --searches are one when no atom is more than this apart. */
@@ -473,6 +444,7 @@ int cmd_saddle(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"report", required_argument, NULL, OPT_REPORT},
         {"plot", required_argument, NULL, OPT_PLOT},
+        CMD_FIX_OPTION,
         CMD_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -545,11 +517,11 @@ int cmd_saddle(int argc, char **argv)
                                        "(%s)", optarg, pesx_error_last()->msg);
             break;
         case OPT_FNORM:
-            if (cmd_parse_double("--fnorm", optarg, &op.dp.fnorm))
+            if (cmd_parse_nonnegative("--fnorm", optarg, &op.dp.fnorm))
                 return CMD_BAD_INPUT;
             break;
         case OPT_FMAX:
-            if (cmd_parse_double("--fmax", optarg, &op.dp.fmax))
+            if (cmd_parse_nonnegative("--fmax", optarg, &op.dp.fmax))
                 return CMD_BAD_INPUT;
             break;
         case OPT_MAX_STEPS:
@@ -575,6 +547,7 @@ int cmd_saddle(int argc, char **argv)
             break;
         case OPT_REPORT: op.report_path = optarg; break;
         case OPT_PLOT: op.plot_path = optarg; break;
+        case CMD_OPT_FIX: cmd_set_fix(optarg); break;
         case 'q': cmd_quiet(); break;
         case 'v': cmd_verbose(); break;
         case 'h': cmd_print_usage(stdout, usage); return CMD_OK;
@@ -621,7 +594,7 @@ int cmd_saddle(int argc, char **argv)
                 return cmd_fail(st);
     }
     pesx_frame_init(&start);
-    if (op.start_path && (code = cmd_read_structure(op.start_path, &start)))
+    if (op.start_path && (code = cmd_read_relax_start(op.start_path, &start)))
         return code;
     if (!(pot = cmd_open_potential(op.spec))) {
         pesx_frame_release(&start);
@@ -630,6 +603,8 @@ int cmd_saddle(int argc, char **argv)
     size_t pot_calls0 = pesx_potential_calls(pot);
     if (op.band_path && (code = mode_from_band(&op, pot, &start, op.start_path != NULL, &mode,
                                                &pre_calls)))
+        goto out;
+    if (!op.start_path && (code = cmd_apply_fix(op.band_path, start.atoms)))
         goto out;
     size_t na = start.atoms->n, n3 = 3 * na;
     if ((st = pesx_atoms_objective_init(&ao, &o, pot, start.atoms))) {
@@ -655,8 +630,10 @@ int cmd_saddle(int argc, char **argv)
     }
     for (size_t i = 0; i < na; i++)
         sel[i] = !(start.atoms->fixed && start.atoms->fixed[i]);
-    if (op.atoms_list && (code = parse_atom_list(op.atoms_list, na, sel)))
+    if (op.atoms_list && pesx_atoms_select(start.atoms, op.atoms_list, sel)) {
+        code = cmd_usage_error("--displace-atoms: %s", pesx_error_last()->msg);
         goto out;
+    }
 
     pesx_rng rng;
     pesx_rng_seed(&rng, (unsigned long long)op.seed);

@@ -81,6 +81,8 @@ int cmd_vib(int argc, char **argv)
     if (optind != argc - 1)
         return cmd_usage_error(optind >= argc ? "a structure is required"
                                               : "exactly one structure, please");
+    if ((code = cmd_check_outputs(1, &modes)))
+        return code;
     pesx_frame_init(&frame);
     if ((code = cmd_read_structure(argv[optind], &frame)))
         return code;

@@ -98,9 +98,9 @@ int pesx_minimize(pesx_objective *o, const pesx_minimizer_type *T,
         }
         if (step >= c->max_steps) {
             status = pesx_error_set(PESX_ENOCONV, NULL, 0,
-                                    "minimize: not converged after %zu steps (fmax %.3g, "
-                                    "fnorm %.3g)",
-                                    step, res->fmax, res->fnorm);
+                                    "not converged after %zu step%s (fmax %.3g eV/A, "
+                                    "fnorm %.3g eV/A)",
+                                    step, step == 1 ? "" : "s", res->fmax, res->fnorm);
             break;
         }
         if ((status = pesx_minimizer_step(m, x, g, e, o->frozen, o->group, dx)))

@@ -18,7 +18,7 @@ int pesx_objective_eval(pesx_objective *o, const double *x, double *energy, doub
         return status;
     if (!isfinite(*energy))
         return pesx_error_set(PESX_EFAILED, NULL, 0,
-                              "objective: energy is not finite (%g) at evaluation %zu",
+                              "the energy is not finite (%g) at force call %zu",
                               *energy, o->calls);
     for (size_t i = 0; i < o->n; i++) {
         if (o->frozen && o->frozen[i]) {
@@ -27,9 +27,9 @@ int pesx_objective_eval(pesx_objective *o, const double *x, double *energy, doub
         }
         if (!isfinite(gradient[i]))
             return pesx_error_set(PESX_EFAILED, NULL, 0,
-                                  "objective: gradient component %zu (atom %zu) is not finite "
-                                  "(%g) at evaluation %zu",
-                                  i, i / opt_group(o->group), gradient[i], o->calls);
+                                  "gradient component %zu (atom %zu) is not finite (%g) at "
+                                  "force call %zu",
+                                  i + 1, i / opt_group(o->group) + 1, gradient[i], o->calls);
     }
     return PESX_OK;
 }

@@ -18,7 +18,7 @@ double *pesx_vib_masses(const pesx_atoms *a)
         double mi = pesx_element_mass(a->z[i]);
         if (!(mi > 0)) {
             if (!warned)
-                pesx_warn("atom %zu has no known element: mass 1 amu assumed", i);
+                pesx_warn("atom %zu has no known element: mass 1 amu assumed", i + 1);
             warned = 1;
             mi = 1.0;
         }

@@ -149,7 +149,7 @@ static int check_vec(const pesx_potential *p, const double *v, size_t n, size_t 
     for (size_t k = 0; v && k < n * per; k++)
         if (!isfinite(v[k]))
             return pesx_error_set(PESX_EFAILED, NULL, 0, "potential %s: non-finite %s of atom %zu",
-                                  p->type->name, what, k / per);
+                                  p->type->name, what, k / per + 1);
     return PESX_OK;
 }
 
@@ -158,7 +158,7 @@ int pesx_potential_eval(pesx_potential *p, const pesx_atoms *a, pesx_potential_r
     size_t nm;
     int status;
     if (!p || !a || !r)
-        return pesx_error_set(PESX_EINVAL, NULL, 0, "pesx_potential_eval: NULL argument");
+        return pesx_error_set(PESX_EINVAL, NULL, 0, "potential evaluation: missing argument");
     if (a->n && !a->x)
         return pesx_error_set(PESX_EINVAL, NULL, 0, "potential %s: structure without positions",
                               p->type->name);
@@ -166,7 +166,7 @@ int pesx_potential_eval(pesx_potential *p, const pesx_atoms *a, pesx_potential_r
         if (!isfinite(a->x[k]))
             return pesx_error_set(PESX_EINVAL, NULL, 0,
                                   "potential %s: non-finite coordinate of atom %zu",
-                                  p->type->name, k / 3);
+                                  p->type->name, k / 3 + 1);
     r->energy = NAN; /* a type that forgets to set it fails the check below */
     r->has_std = 0;
     r->energy_std = 0.0;

@@ -310,15 +310,17 @@ static pesx_potential *open_param_file(const char *path)
     return pot;
 }
 
-/* NAME.xml in $PESX_POTENTIAL_PATH then PESX_POTENTIALDIR; 1 when found. */
+/* NAME.xml in $PESX_POTENTIAL_PATH, then PESX_POTENTIALDIR (installed),
+ * then the source tree's potentials/ (running from a build, as `pesx help`
+ * finds the man pages there); 1 when found. */
 static int find_installed(const char *name, char *out, size_t size, char *searched,
                           size_t ssize)
 {
     const char *env = getenv("PESX_POTENTIAL_PATH");
     char dirs[4096];
     size_t slen = 0;
-    snprintf(dirs, sizeof dirs, "%s%s%s", env && *env ? env : "", env && *env ? ":" : "",
-             PESX_POTENTIALDIR);
+    snprintf(dirs, sizeof dirs, "%s%s%s:%s", env && *env ? env : "", env && *env ? ":" : "",
+             PESX_POTENTIALDIR, PESX_SRCPOTENTIALDIR);
     searched[0] = '\0';
     for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
         int n = snprintf(out, size, "%s/%s.xml", d, name);
@@ -397,7 +399,8 @@ static pesx_potential *open_trimmed(const char *spec)
     else
         pesx_error_set(PESX_EINVAL, NULL, 0,
                        "unknown potential '%s': not a type (valid types: %s), a file, or an "
-                       "installed potential %s.xml (searched: %s)",
+                       "installed potential %s.xml (searched: %s; add directories with "
+                       "PESX_POTENTIAL_PATH=DIR:DIR)",
                        spec, names, spec, searched);
     return NULL;
 }

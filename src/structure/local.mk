@@ -1,6 +1,7 @@
 # structure module (layer 1): atoms, cell algebra, cell-list neighbour list
 src_libpesx_core_la_SOURCES += include/pesx/structure.h \
-	src/structure/atoms.c src/structure/cell.c src/structure/nlist.c
+	src/structure/atoms.c src/structure/cell.c src/structure/nlist.c \
+	src/structure/select.c src/structure/vacuum.c
 
 check_PROGRAMS += tests/check_structure
 TESTS += tests/check_structure

@@ -8,6 +8,7 @@
 
 static int log_level = PESX_LOG_INFO;
 static FILE *log_stream;
+static const char *log_prefix;
 
 void pesx_log_set_level(int level)
 {
@@ -24,6 +25,11 @@ void pesx_log_set_stream(FILE *stream)
     log_stream = stream;
 }
 
+void pesx_log_set_prefix(const char *prefix)
+{
+    log_prefix = prefix;
+}
+
 FILE *pesx_log_stream(void)
 {
     return log_stream ? log_stream : stderr;
@@ -36,7 +42,7 @@ void pesx_log(int level, const char *fmt, ...)
     if (level > log_level || level <= PESX_LOG_QUIET)
         return;
     if (level == PESX_LOG_WARN)
-        fputs("warning: ", fp);
+        fprintf(fp, "%s%swarning: ", log_prefix ? log_prefix : "", log_prefix ? ": " : "");
     va_start(ap, fmt);
     vfprintf(fp, fmt, ap);
     va_end(ap);

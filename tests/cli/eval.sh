@@ -3,7 +3,7 @@
 . "$top_srcdir/tests/cli/lib.sh"
 lj13=$top_srcdir/examples/lj13/start.xyz
 
-expect 0 'frame 0: 13 atoms  energy [-0-9]' "eval LJ13" -- "$PESX" eval "$lj13" -p lj
+expect 0 'frame 1: 13 atoms  energy [-0-9]' "eval LJ13" -- "$PESX" eval "$lj13" -p lj
 expect 0 'extrapolating|fmax' "eval --summary" -- "$PESX" eval "$lj13" -p lj --summary
 expect 0 '' "eval -o" -- "$PESX" eval "$lj13" -p lj -o "$work/out.xyz" -q
 grep -q 'energy=' "$work/out.xyz" && grep -q 'forces:R:3' "$work/out.xyz" &&
@@ -27,7 +27,7 @@ fi
 
 # Multi-frame: every frame evaluated.
 cat "$lj13" "$lj13" "$lj13" >"$work/three.xyz"
-expect 0 'frame 2: 13 atoms' "three frames" -- "$PESX" eval "$work/three.xyz" -p lj --summary
+expect 0 'frame 3: 13 atoms' "three frames" -- "$PESX" eval "$work/three.xyz" -p lj --summary
 
 # Bad input: exit 2, the file and line named.
 : >"$work/empty.xyz"
