@@ -8,7 +8,8 @@ src_libpesx_core_la_SOURCES += include/pesx/potential.h \
 	src/potential/pair.c \
 	src/potential/lj.c \
 	src/potential/morse.c \
-	src/potential/muller_brown.c
+	src/potential/muller_brown.c \
+	src/potential/emt.c
 
 check_PROGRAMS += tests/check_potential
 TESTS += tests/check_potential
