@@ -39,3 +39,12 @@ TESTS += tests/cli/potential.sh
 EXTRA_DIST += tests/cli/potential.sh
 # the SF conversion bpnn shares with the fit (potential_bpnn.h)
 src_libpesx_core_la_SOURCES += include/pesx/potential_bpnn.h
+
+# emt: against the EMT data sets (auAl100 in ../shared, examples/agcu100) and
+# against ASE's EMT itself (/usr/bin/python3); bench_emt: pesx vs ASE per call
+check_PROGRAMS += tests/check_emt
+TESTS += tests/check_emt tests/cli/emt_ase.sh
+EXTRA_DIST += tests/cli/emt_ase.sh
+tests_check_emt_SOURCES = tests/check_emt.c $(TESTUTIL)
+tests_check_emt_CFLAGS = $(TEST_CFLAGS)
+tests_check_emt_LDADD = $(TEST_LDADD)
