@@ -172,10 +172,15 @@ static double pair_pass(emt_state *s, double *f, double *ae)
             const double *d = nl->d + 3 * e, r = nl->r[e];
             double chi = s->chi[s->species[i]][s->species[j]];
             double x = exp(s->acut * (r - s->rc)), theta = 1.0 / (1.0 + x);
-            double y1 = 0.5 * pi->v0 * exp(-pj->kappa * (r / EMT_BETA - pj->s0)) * chi /
-                        pi->gamma2 * theta;
-            double y2 = 0.5 * pj->v0 * exp(-pi->kappa * (r / EMT_BETA - pi->s0)) / chi /
-                        pj->gamma2 * theta;
+            /* exp(-kappa_j (r/beta - s0_j)), exp(-eta2_j (r - beta s0_j)) and the
+             * same of element i: once when the elements are the same */
+            int same = pi == pj;
+            double ek_j = exp(-pj->kappa * (r / EMT_BETA - pj->s0));
+            double ek_i = same ? ek_j : exp(-pi->kappa * (r / EMT_BETA - pi->s0));
+            double ee_j = exp(-pj->eta2 * (r - EMT_BETA * pj->s0));
+            double ee_i = same ? ee_j : exp(-pi->eta2 * (r - EMT_BETA * pi->s0));
+            double y1 = 0.5 * pi->v0 * ek_j * chi / pi->gamma2 * theta;
+            double y2 = 0.5 * pj->v0 * ek_i / chi / pj->gamma2 * theta;
             double *t = s->pair + 3 * e;
             energy -= y1 + y2;
             if (ae) {
@@ -190,8 +195,8 @@ static double pair_pass(emt_state *s, double *f, double *ae)
                     f[3 * j + k] -= c * d[k];
                 }
             }
-            t[0] = exp(-pj->eta2 * (r - EMT_BETA * pj->s0)) * chi * theta / pi->gamma1;
-            t[1] = exp(-pi->eta2 * (r - EMT_BETA * pi->s0)) / chi * theta / pj->gamma1;
+            t[0] = ee_j * chi * theta / pi->gamma1;
+            t[1] = ee_i / chi * theta / pj->gamma1;
             s->sigma1[i] += t[0];
             s->sigma1[j] += t[1];
         }

@@ -48,3 +48,6 @@ EXTRA_DIST += tests/cli/emt_ase.sh
 tests_check_emt_SOURCES = tests/check_emt.c $(TESTUTIL)
 tests_check_emt_CFLAGS = $(TEST_CFLAGS)
 tests_check_emt_LDADD = $(TEST_LDADD)
+noinst_PROGRAMS += tests/bench/bench_emt
+tests_bench_bench_emt_SOURCES = tests/bench/bench_emt.c
+tests_bench_bench_emt_LDADD = src/libpesx-core.la $(PESX_LIBS)
