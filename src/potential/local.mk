@@ -44,7 +44,7 @@ src_libpesx_core_la_SOURCES += include/pesx/potential_bpnn.h
 # against ASE's EMT itself (/usr/bin/python3); bench_emt: pesx vs ASE per call
 check_PROGRAMS += tests/check_emt
 TESTS += tests/check_emt tests/cli/emt_ase.sh
-EXTRA_DIST += tests/cli/emt_ase.sh
+EXTRA_DIST += tests/cli/emt_ase.sh tests/bench/bench_neb_mlneb.sh
 tests_check_emt_SOURCES = tests/check_emt.c $(TESTUTIL)
 tests_check_emt_CFLAGS = $(TEST_CFLAGS)
 tests_check_emt_LDADD = $(TEST_LDADD)
