@@ -50,6 +50,14 @@ typedef struct {
     double e0, s0, v0, eta2, kappa, lambda, n0, gamma1, gamma2;
 } emt_element;
 
+/* One pair (one half-list entry), as the embedding forces need it: atom i
+ * gets (deds_i a + deds_j b) d and atom j the opposite, where a and b are
+ * the pair's terms of sigma1_i and sigma1_j differentiated by r, over r. */
+typedef struct {
+    size_t i, j, e;   /* atoms and the list entry (for d) */
+    double a, b;
+} emt_pair;
+
 typedef struct {
     emt_element el[EMT_N_ELEMENTS];
     double chi[EMT_N_ELEMENTS][EMT_N_ELEMENTS]; /* n0_j / n0_i              */
@@ -58,10 +66,10 @@ typedef struct {
     pesx_nlist nl;
     int nl_ready;
     /* scratch, kept between calls */
-    size_t cap_atoms, cap_entries;
+    size_t cap_atoms, cap_pairs, n_pairs;
     int *species;
     double *sigma1, *deds;
-    double *pair; /* 3 per list entry: density terms to i and to j, -d ln theta / dr */
+    emt_pair *pairs;
 } emt_state;
 
 static int emt_init(void *state, pesx_params *params)
@@ -112,7 +120,7 @@ static void emt_release(void *state)
     free(s->species);
     free(s->sigma1);
     free(s->deds);
-    free(s->pair);
+    free(s->pairs);
 }
 
 static double emt_cutoff(const void *state)
@@ -156,8 +164,8 @@ static int map_species(emt_state *s, const pesx_atoms *a)
 }
 
 /* Pair terms over one entry of each pair: the atomic-sphere correction to
- * energy and forces, the densities sigma1, and what the embedding forces
- * need later. */
+ * energy and forces, the densities sigma1, and the pairs for the embedding
+ * forces. */
 static double pair_pass(emt_state *s, double *f, double *ae)
 {
     const pesx_nlist *nl = &s->nl;
@@ -181,24 +189,28 @@ static double pair_pass(emt_state *s, double *f, double *ae)
             double ee_i = same ? ee_j : exp(-pi->eta2 * (r - EMT_BETA * pi->s0));
             double y1 = 0.5 * pi->v0 * ek_j * chi / pi->gamma2 * theta;
             double y2 = 0.5 * pj->v0 * ek_i / chi / pj->gamma2 * theta;
-            double *t = s->pair + 3 * e;
+            double dlntheta = -s->acut * theta * x; /* d ln theta / dr */
+            double si = ee_j * chi * theta / pi->gamma1, sj = ee_i / chi * theta / pj->gamma1;
+            emt_pair *q = s->pairs + s->n_pairs++;
             energy -= y1 + y2;
             if (ae) {
                 ae[i] -= 0.5 * (y1 + y2);
                 ae[j] -= 0.5 * (y1 + y2);
             }
-            t[2] = s->acut * theta * x;
             if (f) {
-                double c = ((y1 * pj->kappa + y2 * pi->kappa) / EMT_BETA + (y1 + y2) * t[2]) / r;
+                double c = ((y1 * pj->kappa + y2 * pi->kappa) / EMT_BETA - (y1 + y2) * dlntheta) / r;
                 for (int k = 0; k < 3; k++) {
                     f[3 * i + k] += c * d[k];
                     f[3 * j + k] -= c * d[k];
                 }
             }
-            t[0] = ee_j * chi * theta / pi->gamma1;
-            t[1] = ee_i / chi * theta / pj->gamma1;
-            s->sigma1[i] += t[0];
-            s->sigma1[j] += t[1];
+            s->sigma1[i] += si;
+            s->sigma1[j] += sj;
+            q->i = i;
+            q->j = j;
+            q->e = e;
+            q->a = si * (dlntheta - pj->eta2) / r;
+            q->b = sj * (dlntheta - pi->eta2) / r;
         }
     }
     return energy;
@@ -229,24 +241,16 @@ static double embedding_pass(emt_state *s, size_t n, double *ae)
     return energy;
 }
 
-/* Forces of the embedding energies through the densities. */
+/* Forces of the embedding energies through the densities of every pair. */
 static void embedding_forces(const emt_state *s, double *f)
 {
-    const pesx_nlist *nl = &s->nl;
-    for (size_t i = 0; i < nl->n; i++) {
-        const emt_element *pi = &s->el[s->species[i]];
-        for (size_t e = nl->start[i]; e < nl->start[i + 1]; e++) {
-            if (!pesx_nlist_is_half_entry(nl, i, e))
-                continue;
-            size_t j = nl->j[e];
-            const emt_element *pj = &s->el[s->species[j]];
-            const double *d = nl->d + 3 * e, *t = s->pair + 3 * e;
-            double y1 = t[0] * s->deds[i], y2 = t[1] * s->deds[j];
-            double c = (y1 * pj->eta2 + y2 * pi->eta2 + (y1 + y2) * t[2]) / nl->r[e];
-            for (int k = 0; k < 3; k++) {
-                f[3 * i + k] -= c * d[k];
-                f[3 * j + k] += c * d[k];
-            }
+    for (size_t p = 0; p < s->n_pairs; p++) {
+        const emt_pair *q = s->pairs + p;
+        const double *d = s->nl.d + 3 * q->e;
+        double c = s->deds[q->i] * q->a + s->deds[q->j] * q->b;
+        for (int k = 0; k < 3; k++) {
+            f[3 * q->i + k] += c * d[k];
+            f[3 * q->j + k] -= c * d[k];
         }
     }
 }
@@ -266,11 +270,12 @@ static int emt_eval(void *state, const pesx_atoms *a, pesx_potential_result *r)
         pesx_error_prefix("emt: ");
         return status;
     }
-    if (s->nl.n_entries > s->cap_entries) {
-        if (grow((void **)&s->pair, 3 * s->nl.n_entries, sizeof *s->pair) != PESX_OK)
+    if (s->nl.n_entries > s->cap_pairs) { /* at most one pair per entry */
+        if (grow((void **)&s->pairs, s->nl.n_entries, sizeof *s->pairs) != PESX_OK)
             return PESX_ENOMEM;
-        s->cap_entries = s->nl.n_entries;
+        s->cap_pairs = s->nl.n_entries;
     }
+    s->n_pairs = 0;
     if (f && a->n)
         memset(f, 0, 3 * a->n * sizeof *f);
     if (ae && a->n)
