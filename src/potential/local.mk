@@ -43,8 +43,8 @@ src_libpesx_core_la_SOURCES += include/pesx/potential_bpnn.h
 # emt: against the EMT data sets (auAl100 in ../shared, examples/agcu100) and
 # against ASE's EMT itself (/usr/bin/python3); bench_emt: pesx vs ASE per call
 check_PROGRAMS += tests/check_emt
-TESTS += tests/check_emt tests/cli/emt_ase.sh
-EXTRA_DIST += tests/cli/emt_ase.sh tests/bench/bench_neb_mlneb.sh
+TESTS += tests/check_emt tests/cli/emt_ase.sh tests/cli/emt_neb.sh
+EXTRA_DIST += tests/cli/emt_ase.sh tests/cli/emt_neb.sh tests/bench/bench_neb_mlneb.sh
 tests_check_emt_SOURCES = tests/check_emt.c $(TESTUTIL)
 tests_check_emt_CFLAGS = $(TEST_CFLAGS)
 tests_check_emt_LDADD = $(TEST_LDADD)
