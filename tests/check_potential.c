@@ -197,6 +197,10 @@ static const conf_row conf[] = {
     {"muller_brown", "muller_brown", 1, 0, {1, 0}},
     {"muller_brown", "muller_brown:scale=0.25", 1, 0, {1, 0}},
     {"bpnn", "n2p2:@SHARED/ref/n2p2/H2O_RPBE-D3,length=bohr,energy=hartree", 2.0, 1, {8, 1}},
+    {"emt", "emt", 2.86, 1, {79, 13}},
+    {"emt", "emt", 2.55, 1, {47, 29}},
+    {"emt", "emt", 2.75, 1, {46, 78}},
+    {"emt", "emt", 1.45, 1, {6, 8}},
 };
 
 static void set_elements(pesx_atoms *a, const int z[2])

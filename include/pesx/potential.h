@@ -107,6 +107,12 @@ extern const pesx_potential_type pesx_potential_muller_brown;
  * energy and forces, member energies; extrapolation flags), from
  * file=POTENTIAL.xml or n2p2=DIR with length=, energy= units of the files. */
 extern const pesx_potential_type pesx_potential_bpnn;
+/* Effective-medium theory with exactly the parameters, cutoff smoothing and
+ * reference states of ASE's ase.calculators.emt.EMT (asap_cutoff=False):
+ * Al, Cu, Ag, Au, Ni, Pd, Pt and ASE's H, C, N, O; clusters and periodic
+ * cells.  No parameters; cutoff rc + 0.5 = 5.876 Angstrom.  Another element
+ * is an error naming it. */
+extern const pesx_potential_type pesx_potential_emt;
 
 /* NULL-terminated registry of every type. */
 const pesx_potential_type *const *pesx_potential_types(void);

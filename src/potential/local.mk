@@ -8,7 +8,8 @@ src_libpesx_core_la_SOURCES += include/pesx/potential.h \
 	src/potential/pair.c \
 	src/potential/lj.c \
 	src/potential/morse.c \
-	src/potential/muller_brown.c
+	src/potential/muller_brown.c \
+	src/potential/emt.c
 
 check_PROGRAMS += tests/check_potential
 TESTS += tests/check_potential
@@ -38,3 +39,15 @@ TESTS += tests/cli/potential.sh
 EXTRA_DIST += tests/cli/potential.sh
 # the SF conversion bpnn shares with the fit (potential_bpnn.h)
 src_libpesx_core_la_SOURCES += include/pesx/potential_bpnn.h
+
+# emt: against the EMT data sets (auAl100 in ../shared, examples/agcu100) and
+# against ASE's EMT itself (/usr/bin/python3); bench_emt: pesx vs ASE per call
+check_PROGRAMS += tests/check_emt
+TESTS += tests/check_emt tests/cli/emt_ase.sh tests/cli/emt_neb.sh
+EXTRA_DIST += tests/cli/emt_ase.sh tests/cli/emt_neb.sh tests/bench/bench_neb_mlneb.sh
+tests_check_emt_SOURCES = tests/check_emt.c $(TESTUTIL)
+tests_check_emt_CFLAGS = $(TEST_CFLAGS)
+tests_check_emt_LDADD = $(TEST_LDADD)
+noinst_PROGRAMS += tests/bench/bench_emt
+tests_bench_bench_emt_SOURCES = tests/bench/bench_emt.c
+tests_bench_bench_emt_LDADD = src/libpesx-core.la $(PESX_LIBS)

@@ -8,6 +8,7 @@ static const pesx_potential_type *const types[] = {
     &pesx_potential_morse,
     &pesx_potential_muller_brown,
     &pesx_potential_bpnn,
+    &pesx_potential_emt,
     NULL
 };
 
