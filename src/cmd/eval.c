@@ -84,9 +84,12 @@ static void print_frame(size_t k, const pesx_frame *fr, const pesx_potential_res
            "Fz/(eV/A)");
     for (size_t i = 0; i < a->n; i++) {
         const char *sym = pesx_element_symbol(a->z[i]);
-        printf("%6zu %-3s %16.10f %16.10f %16.10f %16.10f%s\n", i, sym ? sym : "X",
-               r->atom_energies[i], r->forces[3 * i], r->forces[3 * i + 1], r->forces[3 * i + 2],
-               r->extrapolating[i] ? "  extrapolating" : "");
+        if (r->atom_energies)
+            printf("%6zu %-3s %16.10f", i, sym ? sym : "X", r->atom_energies[i]);
+        else /* the method has no atom energies */
+            printf("%6zu %-3s %16s", i, sym ? sym : "X", "-");
+        printf(" %16.10f %16.10f %16.10f%s\n", r->forces[3 * i], r->forces[3 * i + 1],
+               r->forces[3 * i + 2], r->extrapolating[i] ? "  extrapolating" : "");
     }
 }
 
@@ -101,7 +104,7 @@ static int annotate(pesx_frame *fr, const pesx_potential_result *r)
         return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
     memcpy(fr->forces, r->forces, 3 * n * sizeof(double));
     fr->has_forces = 1;
-    if ((status = pesx_frame_set_extra(fr, "energies", 1, r->atom_energies)))
+    if (r->atom_energies && (status = pesx_frame_set_extra(fr, "energies", 1, r->atom_energies)))
         return status;
     if (r->has_std) {
         char buf[64];
@@ -176,7 +179,8 @@ int cmd_eval(int argc, char **argv)
             break;
         memset(&r, 0, sizeof r);
         r.forces = buf.forces;
-        r.atom_energies = buf.atom_energies;
+        if (!(pesx_potential_flags(pot) & PESX_POTENTIAL_NO_ATOM_ENERGIES))
+            r.atom_energies = buf.atom_energies;
         r.forces_std = buf.forces_std;
         r.member_energies = buf.member_energies;
         r.extrapolating = buf.extrapolating;

@@ -38,3 +38,11 @@ TESTS += tests/cli/potential.sh
 EXTRA_DIST += tests/cli/potential.sh
 # the SF conversion bpnn shares with the fit (potential_bpnn.h)
 src_libpesx_core_la_SOURCES += include/pesx/potential_bpnn.h
+
+# reference methods: xtb (the xtb library, when configure found it) and ext
+# (an external script per structure)
+src_libpesx_core_la_SOURCES += src/potential/xtb.c src/potential/ext.c
+if HAVE_XTB
+AM_CPPFLAGS += $(XTB_CFLAGS)
+PESX_LIBS += $(XTB_LIBS)
+endif
