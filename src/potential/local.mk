@@ -46,3 +46,7 @@ if HAVE_XTB
 AM_CPPFLAGS += $(XTB_CFLAGS)
 PESX_LIBS += $(XTB_LIBS)
 endif
+# against the xtb command line; the ext failure modes
+TESTS += tests/cli/xtb.sh tests/cli/ext.sh
+EXTRA_DIST += tests/cli/xtb.sh tests/cli/ext.sh tests/data/ext/lj.py \
+	tests/bench/bench_neb_hcn_xtb.sh
