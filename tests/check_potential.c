@@ -174,7 +174,8 @@ static pesx_atoms *load_extxyz(const char *path, double *energy, double **forces
 
 /* Specs to test each type with.  SCALE is a typical nearest-neighbour
  * distance; PERIODIC says whether the spec can evaluate periodic cells
- * (finite cutoff); Z are the elements of the test structures (atoms
+ * (finite cutoff; 2: only fully periodic ones, no slabs); Z are the
+ * elements of the test structures (atoms
  * alternate between z[0] and z[1]; z[1] = 0: one element).  In a spec,
  * "@DATA/REL" (up to a comma or the end) is a path under tests/data and
  * "@SHARED/REL" one under $PESX_SHARED (the row is skipped when that is
@@ -201,6 +202,10 @@ static const conf_row conf[] = {
     {"emt", "emt", 2.55, 1, {47, 29}},
     {"emt", "emt", 2.75, 1, {46, 78}},
     {"emt", "emt", 1.45, 1, {6, 8}},
+    /* xtb's tightest SCF, so that central differences resolve the forces */
+    {"xtb", "xtb:accuracy=0.0001", 1.3, 0, {6, 1}},
+    {"xtb", "xtb:method=gfn1,accuracy=0.0001", 2.2, 2, {6, 1}},
+    {"ext", "ext:script=@DATA/ext/lj.py", 1.12, 0, {18, 0}},
 };
 
 static void set_elements(pesx_atoms *a, const int z[2])
@@ -224,17 +229,26 @@ static void check_structure(pesx_potential *p, const pesx_atoms *a, const char *
     const char *spec = pesx_potential_spec(p);
     double *f, *ae, err, fmax, sum = 0;
     double e = eval_ef(p, a, &f, &ae);
+    /* xtb iterates to self-consistency: its forces are reproducible to the
+     * SCF's convergence (accuracy=0.0001), not to rounding; its periodic
+     * lattice sums (GFN1) move by about 5e-6 eV under translation */
+    int scf = strcmp(pesx_potential_get_type(p)->name, "xtb") == 0;
+    double ftol = scf ? (pesx_atoms_any_pbc(a) ? 1e-5 : 1e-7) : 1e-9;
+    double etol = scf && pesx_atoms_any_pbc(a) ? 1e-7 : 1e-10;
 
     /* forces = -grad E */
     ck_assert_int_eq(tu_force_fd_error(p, a, 1e-5, &err, &fmax), PESX_OK);
     ck_assert_msg(fmax > 1e-3, "%s %s: forces vanish (%g): a weak test", spec, what, fmax);
     ck_assert_msg(err <= 2e-6 * fmax + 1e-8, "%s %s: |F - F_fd| = %g (max |F| %g)", spec, what,
                   err, fmax);
-    /* atom energies */
+    /* atom energies (NaN from a method without them) */
     for (size_t i = 0; i < a->n; i++)
         sum += ae[i];
-    ck_assert_msg(fabs(sum - e) <= 1e-12 * (fabs(e) + a->n),
-                  "%s %s: sum of atom energies %.15g != energy %.15g", spec, what, sum, e);
+    if (flags & PESX_POTENTIAL_NO_ATOM_ENERGIES)
+        ck_assert_msg(isnan(sum), "%s %s: atom energies of a method without them", spec, what);
+    else
+        ck_assert_msg(fabs(sum - e) <= 1e-12 * (fabs(e) + a->n),
+                      "%s %s: sum of atom energies %.15g != energy %.15g", spec, what, sum, e);
 
     if (!(flags & PESX_POTENTIAL_MODEL_SURFACE)) {
         pesx_atoms *b = pesx_atoms_clone(a);
@@ -246,11 +260,11 @@ static void check_structure(pesx_potential *p, const pesx_atoms *a, const char *
             b->x[3 * i + 2] += 0.77;
         }
         eb = eval_ef(p, b, &fb, &aeb);
-        ck_assert_msg(fabs(eb - e) <= 1e-10 * (fabs(e) + 1), "%s %s: translated E %.15g vs %.15g",
+        ck_assert_msg(fabs(eb - e) <= etol * (fabs(e) + 1), "%s %s: translated E %.15g vs %.15g",
                       spec, what, eb, e);
         for (size_t k = 0; k < 3 * a->n; k++)
-            ck_assert_msg(fabs(fb[k] - f[k]) <= 1e-9 * (fmax + 1), "%s %s: translated force", spec,
-                          what);
+            ck_assert_msg(fabs(fb[k] - f[k]) <= ftol * (fmax + 1), "%s %s: translated force %g",
+                          spec, what, fabs(fb[k] - f[k]));
         free(fb);
         free(aeb);
         /* permutation: reversed order (elements move with their atoms) */
@@ -260,12 +274,15 @@ static void check_structure(pesx_potential *p, const pesx_atoms *a, const char *
                 b->x[3 * (a->n - 1 - i) + k] = a->x[3 * i + k];
         }
         eb = eval_ef(p, b, &fb, &aeb);
-        ck_assert_msg(fabs(eb - e) <= 1e-10 * (fabs(e) + 1), "%s %s: permuted E %.15g vs %.15g",
+        ck_assert_msg(fabs(eb - e) <= etol * (fabs(e) + 1), "%s %s: permuted E %.15g vs %.15g",
                       spec, what, eb, e);
         for (size_t i = 0; i < a->n; i++) {
-            ck_assert(fabs(aeb[a->n - 1 - i] - ae[i]) <= 1e-10 * (fabs(ae[i]) + 1));
+            ck_assert((flags & PESX_POTENTIAL_NO_ATOM_ENERGIES) ||
+                      fabs(aeb[a->n - 1 - i] - ae[i]) <= 1e-10 * (fabs(ae[i]) + 1));
             for (int k = 0; k < 3; k++)
-                ck_assert(fabs(fb[3 * (a->n - 1 - i) + k] - f[3 * i + k]) <= 1e-9 * (fmax + 1));
+                ck_assert_msg(fabs(fb[3 * (a->n - 1 - i) + k] - f[3 * i + k]) <= ftol * (fmax + 1),
+                              "%s %s: permuted force %g", spec, what,
+                              fabs(fb[3 * (a->n - 1 - i) + k] - f[3 * i + k]));
         }
         free(fb);
         free(aeb);
@@ -276,15 +293,16 @@ static void check_structure(pesx_potential *p, const pesx_atoms *a, const char *
             for (int k = 0; k < 3; k++)
                 b->x[k] += 2 * a->cell[3 + k] - a->cell[k];
             eb = eval_ef(p, b, &fb, &aeb);
-            ck_assert_msg(fabs(eb - e) <= 1e-10 * (fabs(e) + 1),
+            ck_assert_msg(fabs(eb - e) <= etol * (fabs(e) + 1),
                           "%s %s: atom 0 moved by a lattice vector: E %.15g vs %.15g", spec, what,
                           eb, e);
             for (size_t i = 0; i < a->n; i++) {
-                ck_assert_msg(fabs(aeb[i] - ae[i]) <= 1e-10 * (fabs(ae[i]) + 1),
+                ck_assert_msg((flags & PESX_POTENTIAL_NO_ATOM_ENERGIES) ||
+                                  fabs(aeb[i] - ae[i]) <= 1e-10 * (fabs(ae[i]) + 1),
                               "%s %s: atom 0 moved by a lattice vector: energy of atom %zu", spec,
                               what, i);
                 for (int k = 0; k < 3; k++)
-                    ck_assert_msg(fabs(fb[3 * i + k] - f[3 * i + k]) <= 1e-9 * (fmax + 1),
+                    ck_assert_msg(fabs(fb[3 * i + k] - f[3 * i + k]) <= ftol * (fmax + 1),
                                   "%s %s: atom 0 moved by a lattice vector: force on atom %zu",
                                   spec, what, i);
             }
@@ -299,12 +317,12 @@ static void check_structure(pesx_potential *p, const pesx_atoms *a, const char *
             rotate(b->x, b->n, Rz);
             rotate(b->x, b->n, Rx);
             eb = eval_ef(p, b, &fb, &aeb);
-            ck_assert_msg(fabs(eb - e) <= 1e-10 * (fabs(e) + 1), "%s %s: rotated E %.15g vs %.15g",
+            ck_assert_msg(fabs(eb - e) <= etol * (fabs(e) + 1), "%s %s: rotated E %.15g vs %.15g",
                           spec, what, eb, e);
             rotate(f, a->n, Rz);
             rotate(f, a->n, Rx);
             for (size_t k = 0; k < 3 * a->n; k++)
-                ck_assert_msg(fabs(fb[k] - f[k]) <= 1e-9 * (fmax + 1), "%s %s: rotated force",
+                ck_assert_msg(fabs(fb[k] - f[k]) <= ftol * (fmax + 1), "%s %s: rotated force",
                               spec, what);
             free(fb);
             free(aeb);
@@ -343,7 +361,15 @@ START_TEST(test_conformance)
                      tail);
         }
         rows++;
-        pesx_potential *p = open_ok(spec);
+        pesx_error_clear();
+        pesx_potential *p = pesx_potential_open(spec);
+        if (!p && pesx_error_last()->code == PESX_EUNSUPPORTED) {
+            /* an optional library this build lacks (xtb) */
+            fprintf(stderr, "skipped %s: %s\n", conf[r].spec, pesx_error_last()->msg);
+            continue;
+        }
+        ck_assert_msg(p != NULL, "pesx_potential_open(\"%s\") failed: %s", spec,
+                      pesx_error_last()->msg);
         ck_assert_ptr_eq(pesx_potential_get_type(p), T);
         if (T->flags & PESX_POTENTIAL_MODEL_SURFACE) {
             static const double pts[][3] = {{-0.3, 0.9, 0.4}, {0.4, 0.1, -2}, {-1.1, 1.3, 0},
@@ -367,6 +393,8 @@ START_TEST(test_conformance)
                 set_elements(a, conf[r].z);
                 check_structure(p, a, "triclinic 3D cell");
                 pesx_atoms_free(a);
+            }
+            if (conf[r].periodic == 1) {
                 a = make_periodic(conf[r].scale, 7 + r, 0);
                 set_elements(a, conf[r].z);
                 check_structure(p, a, "triclinic slab (pbc T T F)");

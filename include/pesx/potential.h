@@ -33,7 +33,7 @@ extern "C" {
 typedef struct {
     double energy;          /* eV                                        */
     double *forces;         /* 3n, eV/Angstrom, -dE/dx                   */
-    double *atom_energies;  /* n, eV (sum = energy)                      */
+    double *atom_energies;  /* n, eV (sum = energy; NaN: see below)     */
     /* committee potentials (has_std = 1 after eval when the potential has
      * more than one member; the mean is in energy/forces) */
     int has_std;
@@ -51,7 +51,11 @@ enum {
      * under translation, rotation or permutation; z and other atoms carry
      * no energy.  Path and saddle codes must not project out rigid-body
      * motion for such a potential. */
-    PESX_POTENTIAL_MODEL_SURFACE = 1u << 0
+    PESX_POTENTIAL_MODEL_SURFACE = 1u << 0,
+    /* The method has no per-atom partition of its energy (xtb, external
+     * codes): pesx_potential_eval fills atom_energies, when asked, with NaN
+     * and commands leave them out. */
+    PESX_POTENTIAL_NO_ATOM_ENERGIES = 1u << 1
 };
 
 /* A potential type (GSL's type-object pattern).
@@ -113,6 +117,16 @@ extern const pesx_potential_type pesx_potential_bpnn;
  * cells.  No parameters; cutoff rc + 0.5 = 5.876 Angstrom.  Another element
  * is an error naming it. */
 extern const pesx_potential_type pesx_potential_emt;
+
+/* GFN2-xTB or GFN1-xTB through the xtb library, in process: method=gfn2,
+ * charge=0, uhf=0, accuracy=1, etemp=300 (K), max_iter=250 (xtb's
+ * defaults).  Built without the library, init fails saying how to enable
+ * it.  Periodic structures with method=gfn1 only. */
+extern const pesx_potential_type pesx_potential_xtb;
+/* An external program per structure: script=PATH is run as
+ * "PATH IN.xyz OUT.xyz" (extended XYZ in; extended XYZ with energy= and a
+ * forces column out) in a private temporary directory. */
+extern const pesx_potential_type pesx_potential_ext;
 
 /* NULL-terminated registry of every type. */
 const pesx_potential_type *const *pesx_potential_types(void);

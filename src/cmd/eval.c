@@ -87,9 +87,12 @@ static void print_frame(size_t k, const pesx_frame *fr, const pesx_potential_res
            "Fz/(eV/A)");
     for (size_t i = 0; i < a->n; i++) {
         const char *sym = pesx_element_symbol(a->z[i]);
-        printf("%6zu %-3s %16.10f %16.10f %16.10f %16.10f%s\n", i + 1, sym ? sym : "X",
-               r->atom_energies[i], r->forces[3 * i], r->forces[3 * i + 1], r->forces[3 * i + 2],
-               r->extrapolating[i] ? "  extrapolating" : "");
+        if (r->atom_energies)
+            printf("%6zu %-3s %16.10f", i + 1, sym ? sym : "X", r->atom_energies[i]);
+        else /* the method has no atom energies */
+            printf("%6zu %-3s %16s", i + 1, sym ? sym : "X", "-");
+        printf(" %16.10f %16.10f %16.10f%s\n", r->forces[3 * i], r->forces[3 * i + 1],
+               r->forces[3 * i + 2], r->extrapolating[i] ? "  extrapolating" : "");
     }
 }
 
@@ -104,7 +107,7 @@ static int annotate(pesx_frame *fr, const pesx_potential_result *r)
         return pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
     memcpy(fr->forces, r->forces, 3 * n * sizeof(double));
     fr->has_forces = 1;
-    if ((status = pesx_frame_set_extra(fr, "energies", 1, r->atom_energies)))
+    if (r->atom_energies && (status = pesx_frame_set_extra(fr, "energies", 1, r->atom_energies)))
         return status;
     if (r->has_std) {
         char buf[64];
@@ -201,7 +204,8 @@ static int eval_frame(eval_run *R, pesx_frame *fr)
         return status;
     memset(&r, 0, sizeof r);
     r.forces = R->buf.forces;
-    r.atom_energies = R->buf.atom_energies;
+    if (!(pesx_potential_flags(R->pot) & PESX_POTENTIAL_NO_ATOM_ENERGIES))
+        r.atom_energies = R->buf.atom_energies;
     r.forces_std = R->buf.forces_std;
     r.member_energies = R->buf.member_energies;
     r.extrapolating = R->buf.extrapolating;

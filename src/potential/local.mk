@@ -51,3 +51,14 @@ tests_check_emt_LDADD = $(TEST_LDADD)
 noinst_PROGRAMS += tests/bench/bench_emt
 tests_bench_bench_emt_SOURCES = tests/bench/bench_emt.c
 tests_bench_bench_emt_LDADD = src/libpesx-core.la $(PESX_LIBS)
+# reference methods: xtb (the xtb library, when configure found it) and ext
+# (an external script per structure)
+src_libpesx_core_la_SOURCES += src/potential/xtb.c src/potential/ext.c
+if HAVE_XTB
+AM_CPPFLAGS += $(XTB_CFLAGS)
+PESX_LIBS += $(XTB_LIBS)
+endif
+# against the xtb command line; the ext failure modes
+TESTS += tests/cli/xtb.sh tests/cli/ext.sh
+EXTRA_DIST += tests/cli/xtb.sh tests/cli/ext.sh tests/data/ext/lj.py \
+	tests/bench/bench_neb_hcn_xtb.sh

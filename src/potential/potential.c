@@ -174,14 +174,24 @@ int pesx_potential_eval(pesx_potential *p, const pesx_atoms *a, pesx_potential_r
     if (r->extrapolating && a->n)
         memset(r->extrapolating, 0, a->n);
     p->calls++;
-    status = p->type->eval(p->state, a, r);
+    if (p->type->flags & PESX_POTENTIAL_NO_ATOM_ENERGIES) {
+        double *ae = r->atom_energies;
+        r->atom_energies = NULL;
+        status = p->type->eval(p->state, a, r);
+        r->atom_energies = ae;
+        for (size_t i = 0; ae && i < a->n; i++)
+            ae[i] = NAN;
+    } else {
+        status = p->type->eval(p->state, a, r);
+    }
     if (status != PESX_OK)
         return status;
     nm = pesx_potential_n_members(p);
     if (!isfinite(r->energy))
         return not_finite(p, "energy");
     if ((status = check_vec(p, r->forces, a->n, 3, "force")) ||
-        (status = check_vec(p, r->atom_energies, a->n, 1, "energy")))
+        (!(p->type->flags & PESX_POTENTIAL_NO_ATOM_ENERGIES) &&
+         (status = check_vec(p, r->atom_energies, a->n, 1, "energy"))))
         return status;
     if (r->has_std) {
         if (!isfinite(r->energy_std))

@@ -9,6 +9,8 @@ static const pesx_potential_type *const types[] = {
     &pesx_potential_muller_brown,
     &pesx_potential_bpnn,
     &pesx_potential_emt,
+    &pesx_potential_xtb,
+    &pesx_potential_ext,
     NULL
 };
 
