@@ -121,7 +121,7 @@ extern const pesx_potential_type pesx_potential_emt;
 /* GFN2-xTB or GFN1-xTB through the xtb library, in process: method=gfn2,
  * charge=0, uhf=0, accuracy=1, etemp=300 (K), max_iter=250 (xtb's
  * defaults).  Built without the library, init fails saying how to enable
- * it.  Periodic structures with method=gfn1 only. */
+ * it.  Molecules only (periodic structures are an error). */
 extern const pesx_potential_type pesx_potential_xtb;
 /* An external program per structure: script=PATH is run as
  * "PATH IN.xyz OUT.xyz" (extended XYZ in; extended XYZ with energy= and a

@@ -6,7 +6,7 @@
  * the SCF resolves.)
  *
  * The library keeps a molecule and a loaded calculator per potential and
- * only updates positions (and the lattice) while the atoms stay the same;
+ * only updates positions while the atoms stay the same;
  * a new set of atoms reloads the parametrisation (about 30 ms).  The
  * library's own output is muted unless pesx logs at debug level (-v:
  * xtb's minimal output, -vv: all of it), and then goes to stderr so that
@@ -20,7 +20,7 @@
 #include "potential_impl.h"
 
 #define XTB_PARAMS_DOC                                                                       \
-    "method=gfn2 (gfn2 or gfn1; periodic cells need gfn1), charge=0 (e), uhf=0 (unpaired "  \
+    "method=gfn2 (gfn2 or gfn1; molecules only), charge=0 (e), uhf=0 (unpaired "  \
     "electrons), accuracy=1 (xtb's SCF accuracy, 1e-4 to 1e3; smaller is tighter), "         \
     "etemp=300 (electronic temperature, K), max_iter=250 (SCF iterations)"
 
@@ -141,18 +141,6 @@ static void xtb_release(void *state)
     free(s->grad);
 }
 
-/* The lattice in Bohr (rows = lattice vectors, as the library wants them)
- * of a fully periodic structure whose cell pesx_atoms_frame accepts. */
-static int lattice_bohr(const pesx_atoms *a, double lat[9])
-{
-    int status = pesx_atoms_frame(a, NULL, NULL);
-    if (status)
-        return status;
-    for (int k = 0; k < 9; k++)
-        lat[k] = a->cell[k] / PESX_BOHR_ANGSTROM;
-    return PESX_OK;
-}
-
 /* Whether the molecule was made for the atoms of A (elements, count, pbc). */
 static int same_atoms(const xtb_state *s, const pesx_atoms *a)
 {
@@ -234,24 +222,16 @@ static int xtb_eval(void *state, const pesx_atoms *a, pesx_potential_result *r)
 {
     xtb_state *s = state;
     int periodic = pesx_atoms_any_pbc(a), status;
-    double lat[9], e;
+    double e;
     if (a->n == 0)
         return pesx_error_set(PESX_EINVAL, NULL, 0, "xtb: a structure without atoms");
-    if (periodic && s->method != 1)
-        return pesx_error_set(PESX_EUNSUPPORTED, NULL, 0,
-                              "xtb: GFN2-xTB in the xtb library has no periodic boundary "
-                              "conditions; use -p xtb:method=gfn1 for a periodic structure "
-                              "(or remove the cell's pbc)");
     if ((status = check_electrons(s, a)))
         return status;
-    if (periodic && !(a->pbc[0] && a->pbc[1] && a->pbc[2]))
+    if (periodic) /* GFN1's periodic forces failed central differences (1e-3 eV/A) */
         return pesx_error_set(PESX_EUNSUPPORTED, NULL, 0,
-                              "xtb: the xtb library's GFN1-xTB takes molecules or fully periodic "
-                              "cells (pbc T T T); its forces for a slab or wire (pbc %c %c %c) "
-                              "do not match its energy",
-                              a->pbc[0] ? 'T' : 'F', a->pbc[1] ? 'T' : 'F', a->pbc[2] ? 'T' : 'F');
-    if (periodic && (status = lattice_bohr(a, lat)))
-        return status;
+                              "xtb: periodic structures are not supported: the xtb library's "
+                              "GFN1-xTB forces for cells do not match its energy, and its "
+                              "GFN2-xTB has no periodic boundary conditions");
     if (a->n > s->cap || !s->xyz) {
         double *x = realloc(s->xyz, 3 * a->n * sizeof *x);
         if (!x)
@@ -262,10 +242,10 @@ static int xtb_eval(void *state, const pesx_atoms *a, pesx_potential_result *r)
     for (size_t k = 0; k < 3 * a->n; k++)
         s->xyz[k] = a->x[k] / PESX_BOHR_ANGSTROM;
     if (!same_atoms(s, a)) {
-        if ((status = make_molecule(s, a, periodic ? lat : NULL)))
+        if ((status = make_molecule(s, a, NULL)))
             return status;
     } else {
-        xtb_updateMolecule(s->env, s->mol, s->xyz, periodic ? lat : NULL);
+        xtb_updateMolecule(s->env, s->mol, s->xyz, NULL);
         if (xtb_checkEnvironment(s->env))
             return library_error(s, "cannot update the positions");
     }

@@ -64,11 +64,11 @@ fi
 expect 1 "did not converge.*max_iter" "SCF not converged: exit 1, says so" -- \
     "$PESX" eval "$mol" -p xtb:max_iter=1
 printf '2\nLattice="5 0 0 0 5 0 0 0 5" Properties=species:S:1:pos:R:3 pbc="T T T"\nH 0 0 0\nH 0.74 0 0\n' >"$work/h2box.xyz"
-expect 1 "GFN2-xTB.*no periodic.*method=gfn1" "GFN2 on a periodic cell: exit 1, names gfn1" -- \
+expect 1 "periodic structures are not supported" "GFN2 on a periodic cell: exit 1" -- \
     "$PESX" eval "$work/h2box.xyz" -p xtb
-expect 0 "energy" "GFN1 on a periodic cell" -- "$PESX" eval "$work/h2box.xyz" -p xtb:method=gfn1 --summary
+expect 1 "periodic structures are not supported" "GFN1 on a periodic cell: exit 1" -- "$PESX" eval "$work/h2box.xyz" -p xtb:method=gfn1
 printf '2\nLattice="5 0 0 0 5 0 0 0 5" Properties=species:S:1:pos:R:3 pbc="T T F"\nH 0 0 0\nH 0.74 0 0\n' >"$work/h2slab.xyz"
-expect 1 "slab or wire" "GFN1 on a slab: exit 1" -- "$PESX" eval "$work/h2slab.xyz" -p xtb:method=gfn1
+expect 1 "periodic structures are not supported" "GFN1 on a slab: exit 1" -- "$PESX" eval "$work/h2slab.xyz" -p xtb:method=gfn1
 expect 2 "uhf=1" "uhf of the wrong parity: exit 2" -- "$PESX" eval "$mol" -p xtb:uhf=1
 expect 2 "method.*gfn3.*gfn2 or gfn1" "unknown method: exit 2" -- "$PESX" eval "$mol" -p xtb:method=gfn3
 expect 2 "accuracy" "accuracy out of range: exit 2" -- "$PESX" eval "$mol" -p xtb:accuracy=1e-6
@@ -76,6 +76,6 @@ expect 2 "max_iter" "max_iter not whole: exit 2" -- "$PESX" eval "$mol" -p xtb:m
 # the library's output stays off stdout and stderr without -v
 checks=$((checks + 1))
 "$PESX" eval "$mol" -p xtb --summary >"$work/out" 2>"$work/err"
-if [ "$(wc -l <"$work/out")" -eq 1 ] && [ ! -s "$work/err" ]; then pass "xtb's output muted"
+if ! grep -Eq 'SCC|iter|xtb' "$work/out" && [ ! -s "$work/err" ]; then pass "xtb's output muted"
 else fail "xtb printed: $(head -3 "$work/out" "$work/err")"; fi
 finish
