@@ -210,8 +210,12 @@ masks=$(awk '$1 == "Ar" { m = m $NF } NF == 1 && m != "" { print m; m = "" } END
 expect 0 'first-order saddle|imaginary' "saddle --fix 1" -- "$PESX" saddle --mode-from-band band7.xyz \
     -p lj --fix 1 --no-connect -o sad7.xyz
 checks=$((checks + 1))
-[ "$(awk 'NR > 2 { printf "%s", $5 }' sad7.xyz)" = FTTTTTT ] && pass "... atom 1 fixed in the saddle" ||
-    fail "saddle move_mask $(awk 'NR > 2 { printf "%s", $5 }' sad7.xyz)"
+# the move_mask column comes after species, pos and (saddle files) forces
+mm=$(awk 'NR == 2 { c = 1; n = split($0, p, ":"); for (i = 1; i + 2 <= n; i += 3) {
+        if (p[i] ~ /move_mask$/) { print c; exit } c += p[i + 2] } }' sad7.xyz)
+[ "$(awk -v c="$mm" 'NR > 2 { printf "%s", $c }' sad7.xyz)" = FTTTTTT ] &&
+    pass "... atom 1 fixed in the saddle" ||
+    fail "saddle move_mask (column $mm) $(awk -v c="$mm" 'NR > 2 { printf "%s", $c }' sad7.xyz)"
 expect 2 "--displace-atoms: .*atom 8 does not exist \(atoms are 1 to 7\)" \
     "saddle --displace-atoms counts from 1" -- \
     "$PESX" saddle "$lj7/octahedron.xyz" -p lj --displace 0.1 --displace-atoms 1-8
