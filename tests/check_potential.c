@@ -815,7 +815,7 @@ START_TEST(test_front_end)
     a->x[4] = NAN;
     memset(&r, 0, sizeof r);
     ck_assert_int_eq(pesx_potential_eval(p, a, &r), PESX_EINVAL);
-    ck_assert(strstr(pesx_error_last()->msg, "atom 1"));
+    ck_assert(strstr(pesx_error_last()->msg, "atom 2"));
     a->x[4] = a->x[7];
     a->x[3] = a->x[6];
     a->x[5] = a->x[8]; /* atoms 1 and 2 on top of each other */
@@ -895,8 +895,8 @@ static const pesx_potential_type fake_type = {
 
 START_TEST(test_front_end_checks)
 {
-    static const char *const what[] = {"",           "energy",        "force of atom 1",
-                                       "energy of atom 1", "energy spread", "force spread of atom 0",
+    static const char *const what[] = {"",           "energy",        "force of atom 2",
+                                       "energy of atom 2", "energy spread", "force spread of atom 1",
                                        "energy of member 1"};
     pesx_atoms *a = make_cluster(3, 1.2, 1);
     double f[9], ae[3], fs[9], me[2];
