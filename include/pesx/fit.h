@@ -143,6 +143,12 @@ typedef struct {
 double pesx_fit_errors_rmse_e(const pesx_fit_errors *e);
 double pesx_fit_errors_rmse_f(const pesx_fit_errors *e);
 
+/* Count structure K's energy error D (eV/atom; its absolute value). */
+void pesx_fit_errors_add_energy(pesx_fit_errors *e, size_t k, double d);
+/* Count structure K's force components F[0..n-1] against REF (eV/Angstrom). */
+void pesx_fit_errors_add_forces(pesx_fit_errors *e, size_t k, const double *f, const double *ref,
+                                size_t n);
+
 /* Loss of member MEMBER over structures IDX[0..n-1] with the weights W
  * (length m->n_weights; copied into the member's nets first), and, when
  * GRAD is not NULL, its gradient.  ERR (may be NULL) gets the errors.

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pesx/fit.h>
 #include <pesx/io_dataset.h>
 
 static const char usage[] =
@@ -133,9 +134,8 @@ static int annotate(pesx_frame *fr, const pesx_potential_result *r)
 /* Errors against the reference, as n2p2's nnp-dataset reports them:
  * energy per atom over structures, forces over every component. */
 typedef struct {
-    size_t n_frames, n_energy, n_force_frames, n_atoms, n_force;
-    double e_sse, e_sae, e_max, f_sse, f_sae, f_max;
-    size_t e_max_at, f_max_at;
+    pesx_fit_errors e;
+    size_t n_frames, n_force_frames;
 } eval_errors;
 
 static void errors_add(eval_errors *e, size_t k, const pesx_frame *fr,
@@ -143,44 +143,27 @@ static void errors_add(eval_errors *e, size_t k, const pesx_frame *fr,
 {
     size_t n = fr->atoms->n;
     e->n_frames++;
-    e->n_atoms += n;
-    if (fr->has_energy && n) {
-        double d = fabs(r->energy - fr->energy) / (double)n;
-        e->n_energy++;
-        e->e_sse += d * d;
-        e->e_sae += d;
-        if (d > e->e_max || e->n_energy == 1) {
-            e->e_max = d;
-            e->e_max_at = k;
-        }
-    }
+    if (fr->has_energy && n)
+        pesx_fit_errors_add_energy(&e->e, k, (r->energy - fr->energy) / (double)n);
     if (fr->has_forces) {
         e->n_force_frames++;
-        for (size_t i = 0; i < 3 * n; i++) {
-            double d = fabs(r->forces[i] - fr->forces[i]);
-            e->f_sse += d * d;
-            e->f_sae += d;
-            if (d > e->f_max || e->n_force == 0) {
-                e->f_max = d;
-                e->f_max_at = k;
-            }
-            e->n_force++;
-        }
+        pesx_fit_errors_add_forces(&e->e, k, r->forces, fr->forces, 3 * n);
     }
 }
 
-static void errors_print(const eval_errors *e)
+static void errors_print(const eval_errors *x)
 {
+    const pesx_fit_errors *e = &x->e;
     printf("errors against the reference: %zu of %zu frame%s with energies, %zu with forces "
            "(%zu force components)\n",
-           e->n_energy, e->n_frames, e->n_frames == 1 ? "" : "s", e->n_force_frames, e->n_force);
-    if (e->n_energy)
+           e->n_struct, x->n_frames, x->n_frames == 1 ? "" : "s", x->n_force_frames, e->n_force);
+    if (e->n_struct)
         printf("  energy  RMSE %.6g  MAE %.6g  max %.6g meV/atom (frame %zu)\n",
-               1e3 * sqrt(e->e_sse / (double)e->n_energy), 1e3 * e->e_sae / (double)e->n_energy,
+               1e3 * pesx_fit_errors_rmse_e(e), 1e3 * e->e_sae / (double)e->n_struct,
                1e3 * e->e_max, e->e_max_at + 1);
     if (e->n_force)
         printf("  forces  RMSE %.6g  MAE %.6g  max %.6g meV/A (frame %zu)\n",
-               1e3 * sqrt(e->f_sse / (double)e->n_force), 1e3 * e->f_sae / (double)e->n_force,
+               1e3 * pesx_fit_errors_rmse_f(e), 1e3 * e->f_sae / (double)e->n_force,
                1e3 * e->f_max, e->f_max_at + 1);
 }
 
@@ -318,7 +301,7 @@ int cmd_eval(int argc, char **argv)
         status = eval_xyz(&R);
     if (!status && R.n_frames == 0)
         status = pesx_error_set(PESX_EINVAL, R.input, 0, "no structure in the file");
-    if (!status && R.summary >= 0 && R.err.n_energy + R.err.n_force_frames > 0)
+    if (!status && R.summary >= 0 && R.err.e.n_struct + R.err.n_force_frames > 0)
         errors_print(&R.err);
     if (!status && R.output)
         status = pesx_xyz_write_file(R.output, R.kept, R.n_frames);

@@ -26,6 +26,33 @@ double pesx_fit_errors_rmse_f(const pesx_fit_errors *e)
     return e->n_force ? sqrt(e->f_sse / (double)e->n_force) : NAN;
 }
 
+void pesx_fit_errors_add_energy(pesx_fit_errors *e, size_t k, double d)
+{
+    d = fabs(d);
+    e->n_struct++;
+    e->e_sse += d * d;
+    e->e_sae += d;
+    if (d > e->e_max || e->n_struct == 1) {
+        e->e_max = d;
+        e->e_max_at = k;
+    }
+}
+
+void pesx_fit_errors_add_forces(pesx_fit_errors *e, size_t k, const double *f, const double *ref,
+                                size_t n)
+{
+    for (size_t c = 0; c < n; c++) {
+        double r = fabs(f[c] - ref[c]);
+        e->f_sse += r * r;
+        e->f_sae += r;
+        if (r > e->f_max || (e->n_force == 0 && c == 0)) {
+            e->f_max = r;
+            e->f_max_at = k;
+        }
+    }
+    e->n_force += n;
+}
+
 static int reserve(pesx_fit_set *s, const pesx_fit_model *m)
 {
     size_t nt = 1;
@@ -132,13 +159,7 @@ static int one_jac(const pesx_fit_model *m, size_t q, const pesx_fit_set *s, siz
         *e_out = E;
     {
         double epa = fabs(dE) / (double)n;
-        h->err.n_struct++;
-        h->err.e_sse += epa * epa;
-        h->err.e_sae += epa;
-        if (epa > h->err.e_max || h->err.n_struct == 1) {
-            h->err.e_max = epa;
-            h->err.e_max_at = k;
-        }
+        pesx_fit_errors_add_energy(&h->err, k, epa);
         h->e_loss += t->weight * epa * epa;
     }
     if (use_forces) {
@@ -165,17 +186,9 @@ static int one_jac(const pesx_fit_model *m, size_t q, const pesx_fit_set *s, siz
                 }
             }
         }
-        for (size_t c = 0; c < 3 * n; c++) {
-            double rr = F[c] - t->force[c], ar = fabs(rr);
-            h->res[c] = rr;
-            h->err.f_sse += rr * rr;
-            h->err.f_sae += ar;
-            if (ar > h->err.f_max || (h->err.n_force == 0 && c == 0)) {
-                h->err.f_max = ar;
-                h->err.f_max_at = k;
-            }
-        }
-        h->err.n_force += 3 * n;
+        for (size_t c = 0; c < 3 * n; c++)
+            h->res[c] = F[c] - t->force[c];
+        pesx_fit_errors_add_forces(&h->err, k, F, t->force, 3 * n);
         if (f_out)
             memcpy(f_out, F, 3 * n * sizeof *F);
     }
