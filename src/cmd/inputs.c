@@ -143,7 +143,10 @@ void cmd_warn_extrapolation(const pesx_potential *pot, const char *what, const p
     if (hinted || n_extrapolating < a->n)
         return;
     hinted = 1;
-    if (strstr(spec, "n2p2") && !strstr(spec, "length=") && !strstr(spec, "energy=")) {
+    /* an n2p2 directory (n2p2:DIR or bpnn:n2p2=DIR; not any path that
+     * merely contains "n2p2") read without its units */
+    if ((strncmp(spec, "n2p2:", 5) == 0 || strstr(spec, "n2p2=")) && !strstr(spec, "length=") &&
+        !strstr(spec, "energy=")) {
         snprintf(other, sizeof other, "%s,length=bohr,energy=hartree", spec);
         n_other = count_extrapolating(other, a);
         if (n_other == (size_t)-1)
