@@ -153,19 +153,19 @@ static int check_output(const ext_state *s, const pesx_atoms *a, const pesx_fram
             return pesx_error_set(PESX_EFAILED, NULL, 0,
                                   "ext: script %s: atom %zu of its output is %s, the input's "
                                   "is %s",
-                                  s->script, i, pesx_element_symbol(b->z[i]),
+                                  s->script, i + 1, pesx_element_symbol(b->z[i]),
                                   pesx_element_symbol(a->z[i]));
         for (int k = 0; k < 3; k++) {
             if (!isfinite(fr->forces[3 * i + k]))
                 return pesx_error_set(PESX_EFAILED, NULL, 0,
                                       "ext: script %s: the force on atom %zu of its output "
                                       "is not finite",
-                                      s->script, i);
+                                      s->script, i + 1);
             if (fabs(b->x[3 * i + k] - a->x[3 * i + k]) > 1e-6 * (1 + fabs(a->x[3 * i + k])))
                 return pesx_error_set(PESX_EFAILED, NULL, 0,
                                       "ext: script %s: atom %zu of its output is not where the "
                                       "input put it (atoms reordered or moved?)",
-                                      s->script, i);
+                                      s->script, i + 1);
         }
     }
     return PESX_OK;

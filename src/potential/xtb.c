@@ -40,7 +40,6 @@ typedef struct {
     /* the atoms the molecule and calculator were made for */
     size_t n, cap;
     int *z;
-    bool pbc[3];
     double *xyz, *grad; /* 3n, Bohr and Hartree/Bohr */
 } xtb_state;
 
@@ -141,19 +140,17 @@ static void xtb_release(void *state)
     free(s->grad);
 }
 
-/* Whether the molecule was made for the atoms of A (elements, count, pbc). */
+/* Whether the molecule was made for the atoms of A (elements and count). */
 static int same_atoms(const xtb_state *s, const pesx_atoms *a)
 {
     if (!s->mol || s->n != a->n)
         return 0;
-    for (int k = 0; k < 3; k++)
-        if (s->pbc[k] != (a->pbc[k] != 0))
-            return 0;
     return memcmp(s->z, a->z, a->n * sizeof *a->z) == 0;
 }
 
-/* A new molecule and calculator for the atoms of A (positions in s->xyz). */
-static int make_molecule(xtb_state *s, const pesx_atoms *a, const double *lat)
+/* A new molecule and calculator for the atoms of A (positions in s->xyz;
+ * a cluster: periodic structures are refused before). */
+static int make_molecule(xtb_state *s, const pesx_atoms *a)
 {
     int n = (int)a->n;
     if (s->mol)
@@ -176,13 +173,10 @@ static int make_molecule(xtb_state *s, const pesx_atoms *a, const double *lat)
             return pesx_error_set(PESX_EINVAL, NULL, 0,
                                   "xtb: atom %zu has atomic number %d; GFN-xTB covers H to Rn "
                                   "(1 to 86)",
-                                  i, a->z[i]);
+                                  i + 1, a->z[i]);
         s->z[i] = a->z[i];
     }
-    for (int k = 0; k < 3; k++)
-        s->pbc[k] = a->pbc[k] != 0;
-    s->mol = xtb_newMolecule(s->env, &n, s->z, s->xyz, &s->charge, &s->uhf, lat,
-                             lat ? s->pbc : NULL);
+    s->mol = xtb_newMolecule(s->env, &n, s->z, s->xyz, &s->charge, &s->uhf, NULL, NULL);
     if (xtb_checkEnvironment(s->env))
         return library_error(s, "cannot set up the molecule");
     if (s->method == 2)
@@ -242,7 +236,7 @@ static int xtb_eval(void *state, const pesx_atoms *a, pesx_potential_result *r)
     for (size_t k = 0; k < 3 * a->n; k++)
         s->xyz[k] = a->x[k] / PESX_BOHR_ANGSTROM;
     if (!same_atoms(s, a)) {
-        if ((status = make_molecule(s, a, NULL)))
+        if ((status = make_molecule(s, a)))
             return status;
     } else {
         xtb_updateMolecule(s->env, s->mol, s->xyz, NULL);

@@ -50,7 +50,7 @@ expect 1 "nan.sh.*(not finite|nan|NaN)" "NaN energy" -- "$PESX" eval "$lj13" -p 
 mk nanf.sh "$script \"\$1\" \"\$2.ok\" && awk 'NR == 3 { \$5 = \"nan\" } { print }' \"\$2.ok\" >\"\$2\""
 expect 1 "nanf.sh.*(not finite|nan|NaN)" "NaN force" -- "$PESX" eval "$lj13" -p "ext:script=$work/nanf.sh"
 mk swap.sh "$script \"\$1\" \"\$2.ok\" && sed '3s/^Ar/He/' \"\$2.ok\" >\"\$2\""
-expect 1 "swap.sh: atom 0 of its output is He" "wrong element" -- "$PESX" eval "$lj13" -p "ext:script=$work/swap.sh"
+expect 1 "swap.sh: atom 1 of its output is He" "wrong element" -- "$PESX" eval "$lj13" -p "ext:script=$work/swap.sh"
 checks=$((checks + 1))
 if [ -z "$(ls -A "$TMPDIR")" ]; then pass "temporary directories removed after failures"
 else fail "left in TMPDIR after failures: $(ls -A "$TMPDIR")"; fi
