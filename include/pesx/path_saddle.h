@@ -16,6 +16,7 @@
 #define PESX_PATH_SADDLE_H
 
 #include <stddef.h>
+#include <pesx/io.h>
 #include <pesx/opt.h>
 #include <pesx/structure_align.h>
 #include <pesx/path_dimer.h>
@@ -46,6 +47,15 @@ int pesx_saddle_stationary_mode(pesx_objective *o, const pesx_dimer_params *p, c
  * its index; MODE (3 n_atoms) the normalised tangent. */
 int pesx_saddle_band_start(size_t n_atoms, size_t n_images, const double *x, const double *e,
                            size_t *image, double *mode);
+/* The same from the frames FR[0..nf-1] of the band file PATH (a
+ * trajectory of bands: its last band, pesx_band_split): every image
+ * checked against the first (pesx_neb_check_endpoints), energies from the
+ * file or, where a frame has none, from POT (*CALLS counts them).  *IMAGE
+ * receives the start's index in FR, *ENERGY its energy (may be NULL), MODE
+ * (3 atoms of FR[nf - 1]) the tangent. */
+int pesx_saddle_band_file_start(pesx_potential *pot, const pesx_frame *fr, size_t nf,
+                                const char *path, size_t *image, double *energy, double *mode,
+                                size_t *calls);
 
 /* ---- identity ---------------------------------------------------------- */
 

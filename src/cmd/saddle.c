@@ -177,77 +177,30 @@ static int mode_from_band(const saddle_opts *op, pesx_potential *pot, pesx_frame
                           int have_start, double **mode, size_t *calls)
 {
     pesx_frame *fr = NULL;
-    size_t nf = 0, best = 0;
-    double *xb = NULL;
+    size_t nf = 0, best = 0, n;
+    double e = 0.0;
     int st = pesx_xyz_read_all(op->band_path, &fr, &nf);
     if (st)
         return cmd_fail(st);
-    if (nf < 3) {
-        pesx_frames_free(fr, nf);
-        return cmd_error("%s: a band needs at least 3 images (has %zu)", op->band_path, nf);
-    }
-    /* the last band of a trajectory of bands */
-    size_t all = nf, size;
-    if ((st = pesx_band_split(fr, all, 0, op->band_path, &size))) {
-        pesx_frames_free(fr, all);
-        return cmd_fail(st);
-    }
-    pesx_frame *bf = fr + (all - size);
-    nf = size;
-    size_t n = bf[0].atoms->n;
-    double *e = calloc(nf, sizeof *e);
-    for (size_t k = 0; k < nf && e; k++) {
-        if (bf[k].atoms->n != n) {
-            st = pesx_error_set(PESX_EINVAL, op->band_path, bf[k].line,
-                                "image %zu has %zu atoms, image 0 has %zu", k, bf[k].atoms->n, n);
-            goto fail;
-        }
-        if (bf[k].has_energy) {
-            e[k] = bf[k].energy;
-        } else {
-            pesx_potential_result r;
-            memset(&r, 0, sizeof r);
-            if ((st = pesx_potential_eval(pot, bf[k].atoms, &r)))
-                goto fail;
-            e[k] = r.energy;
-            (*calls)++;
-        }
-    }
-    if (!e) {
-        st = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
-        goto fail;
-    }
-    if (have_start && start->atoms->n != n) {
-        st = pesx_error_set(PESX_EINVAL, op->band_path, bf[nf - 1].line,
+    n = nf ? fr[nf - 1].atoms->n : 0;
+    if (have_start && nf && start->atoms->n != n)
+        st = pesx_error_set(PESX_EINVAL, op->band_path, fr[nf - 1].line,
                             "the band has %zu atoms, START has %zu", n, start->atoms->n);
-        goto fail;
-    }
-    if (!(*mode = malloc(3 * n * sizeof **mode)) || !(xb = malloc(nf * 3 * n * sizeof *xb))) {
+    else if (!(*mode = malloc((3 * n + 1) * sizeof **mode)))
         st = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
-        goto fail;
+    else
+        st = pesx_saddle_band_file_start(pot, fr, nf, op->band_path, &best, &e, *mode, calls);
+    if (!st) {
+        pesx_info("band %s: starting at frame %zu of %zu (energy %.6f eV) along its tangent",
+                  op->band_path, best + 1, nf, e);
+        if (!have_start) {
+            pesx_frame_release(start);
+            pesx_frame_init(start);
+            st = pesx_frame_copy(start, &fr[best]);
+        }
     }
-    for (size_t k = 0; k < nf; k++)
-        memcpy(xb + k * 3 * n, bf[k].atoms->x, 3 * n * sizeof *xb);
-    if ((st = pesx_saddle_band_start(n, nf, xb, e, &best, *mode)))
-        goto fail;
-    pesx_info("band %s: starting at image %zu of %zu (energy %.6f eV) along its tangent",
-              op->band_path, best, nf, e[best]);
-    if (!have_start) {
-        pesx_frame_release(start);
-        pesx_frame_init(start);
-        st = pesx_frame_copy(start, &bf[best]);
-        if (st)
-            goto fail;
-    }
-    free(e);
-    free(xb);
-    pesx_frames_free(fr, all);
-    return 0;
-fail:
-    free(e);
-    free(xb);
-    pesx_frames_free(fr, all);
-    return cmd_fail(st);
+    pesx_frames_free(fr, nf);
+    return st ? cmd_fail(st) : CMD_OK;
 }
 
 /* ---- one search ----------------------------------------------------------- */

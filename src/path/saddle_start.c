@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 void pesx_saddle_displace(const pesx_objective *o, const unsigned char *sel, double d,
                           pesx_rng *rng, double *x, double *mode)
@@ -41,6 +42,55 @@ int pesx_saddle_band_start(size_t n_atoms, size_t n_images, const double *x, con
                       e[best - 1], e[best], e[best + 1], mode);
     *image = best;
     return PESX_OK;
+}
+
+int pesx_saddle_band_file_start(pesx_potential *pot, const pesx_frame *fr, size_t nf,
+                                const char *path, size_t *image, double *energy, double *mode,
+                                size_t *calls)
+{
+    size_t size, first, n, best = 0;
+    double *e = NULL, *x = NULL;
+    int status;
+    if (nf < 3)
+        return pesx_error_set(PESX_EINVAL, path, 1, "a band needs at least 3 images (has %zu)",
+                              nf);
+    if ((status = pesx_band_split(fr, nf, 0, path, &size)))
+        return status;
+    first = nf - size;
+    fr += first;
+    n = fr[0].atoms->n;
+    for (size_t k = 1; k < size; k++)
+        if ((status = pesx_neb_check_endpoints(fr[0].atoms, path, fr[0].line, fr[k].atoms, path,
+                                               fr[k].line)))
+            return status;
+    if (!(e = malloc(size * sizeof *e)) || !(x = malloc(size * 3 * n * sizeof *x))) {
+        status = pesx_error_set(PESX_ENOMEM, NULL, 0, "out of memory");
+        goto out;
+    }
+    for (size_t k = 0; k < size; k++) {
+        memcpy(x + k * 3 * n, fr[k].atoms->x, 3 * n * sizeof *x);
+        if (fr[k].has_energy) {
+            e[k] = fr[k].energy;
+        } else {
+            pesx_potential_result r;
+            memset(&r, 0, sizeof r);
+            if ((status = pesx_potential_eval(pot, fr[k].atoms, &r))) {
+                pesx_error_prefix("%s: image %zu (line %ld): ", path, k, fr[k].line);
+                goto out;
+            }
+            e[k] = r.energy;
+            (*calls)++;
+        }
+    }
+    if ((status = pesx_saddle_band_start(n, size, x, e, &best, mode)))
+        goto out;
+    *image = first + best;
+    if (energy)
+        *energy = e[best];
+out:
+    free(e);
+    free(x);
+    return status;
 }
 
 int pesx_saddle_compare(const pesx_potential *pot, const pesx_atoms *a, const double *x,

@@ -38,6 +38,14 @@ expect 0 'converged: saddle energy -72\.24894' "mode from a band (Mueller-Brown 
     "$PESX" saddle --mode-from-band "$work/band.xyz" -p muller_brown --max-step 0.05 \
     --fnorm 1e-6 -o "$work/band.saddle.xyz" -q
 
+# a band whose images are not the same atoms: file and line named, before any search
+printf '1\n\nH 0.6235 0.0280 0\n1\n\nHe 0.25 0.25 0\n1\n\nH -0.0500 0.4667 0\n' >"$work/band-he.xyz"
+expect 2 'band-he\.xyz:6: .*atom 1 is He here but H' "a band with another element is refused" -- \
+    "$PESX" saddle --mode-from-band "$work/band-he.xyz" -p muller_brown -o "$work/x.xyz"
+printf '1\n\nH 0.6235 0.0280 0\n1\n\nH 0.25 0.25 0\n' >"$work/band-2.xyz"
+expect 2 'band-2\.xyz.*at least 3 images \(has 2\)' "a band of 2 images is refused" -- \
+    "$PESX" saddle --mode-from-band "$work/band-2.xyz" -p muller_brown -o "$work/x.xyz"
+
 # a start at a minimum without a mode or displacement
 printf '1\n\nH 0.6234994049 0.0280377585 0\n' >"$work/min.xyz"
 expect 2 'the start is a stationary point.*a minimum.*--mode' "start at a minimum is refused with a clear message" -- \
