@@ -782,6 +782,64 @@ END_TEST
 
 /* ---- front end ----------------------------------------------------------------- */
 
+/* ---- many structures at once, and the ledger ----------------------------------- */
+
+/* pesx_potential_eval_many gives bit for bit what eval gives each structure
+ * alone, counts every structure and names the one that failed. */
+START_TEST(test_eval_many)
+{
+    static const char *specs[] = {"lj:rc=2.2", "morse:pt", "lj"};
+    for (size_t s = 0; s < sizeof specs / sizeof specs[0]; s++) {
+        pesx_potential *p = open_ok(specs[s]);
+        double scale = s == 1 ? 2.8 : 1.12;
+        pesx_atoms *a[3] = {make_cluster(7, scale, 1), make_cluster(7, scale, 2),
+                            s == 2 ? make_cluster(9, scale, 4) : make_periodic(scale, 3, 1)};
+        pesx_potential_result r[3], one;
+        double *f[3], *ae[3], *f1, *ae1;
+        size_t failed = 99;
+        for (int k = 0; k < 3; k++) {
+            memset(&r[k], 0, sizeof r[k]);
+            r[k].forces = f[k] = calloc(3 * a[k]->n, sizeof *f[k]);
+            r[k].atom_energies = ae[k] = calloc(a[k]->n, sizeof *ae[k]);
+        }
+        ck_assert_int_eq(pesx_potential_eval_many(p, 3, (const pesx_atoms *const *)a, r, NULL),
+                         PESX_OK);
+        ck_assert_uint_eq(pesx_potential_calls(p), 3);
+        for (int k = 0; k < 3; k++) {
+            double e1 = eval_ef(p, a[k], &f1, &ae1);
+            ck_assert_msg(e1 == r[k].energy, "%s: structure %d: %.17g vs %.17g", specs[s], k,
+                          r[k].energy, e1);
+            ck_assert(memcmp(f1, f[k], 3 * a[k]->n * sizeof *f1) == 0);
+            ck_assert(memcmp(ae1, ae[k], a[k]->n * sizeof *ae1) == 0);
+            free(f1);
+            free(ae1);
+        }
+        ck_assert_uint_eq(pesx_potential_calls(p), 6);
+        ck_assert(pesx_potential_seconds(p) > 0.0);
+        /* K = 0 does nothing; a bad structure is named */
+        ck_assert_int_eq(pesx_potential_eval_many(p, 0, NULL, NULL, NULL), PESX_OK);
+        ck_assert_uint_eq(pesx_potential_calls(p), 6);
+        a[1]->x[4] = NAN;
+        ck_assert_int_eq(pesx_potential_eval_many(p, 3, (const pesx_atoms *const *)a, r, &failed),
+                         PESX_EINVAL);
+        ck_assert_uint_eq(failed, 1);
+        ck_assert_ptr_nonnull(strstr(pesx_error_last()->msg, "atom 1"));
+        pesx_potential_reset_calls(p);
+        ck_assert_uint_eq(pesx_potential_calls(p), 0);
+        ck_assert(pesx_potential_seconds(p) == 0.0);
+        memset(&one, 0, sizeof one);
+        ck_assert_int_eq(pesx_potential_eval(p, a[0], &one), PESX_OK);
+        ck_assert(pesx_potential_seconds(p) > 0.0);
+        for (int k = 0; k < 3; k++) {
+            free(f[k]);
+            free(ae[k]);
+            pesx_atoms_free(a[k]);
+        }
+        pesx_potential_free(p);
+    }
+}
+END_TEST
+
 START_TEST(test_front_end)
 {
     pesx_potential *p = open_ok("lj:epsilon=2");
@@ -1199,6 +1257,7 @@ static Suite *potential_suite(void)
 
     tc = tcase_create("front end");
     tcase_add_test(tc, test_front_end);
+    tcase_add_test(tc, test_eval_many);
     tcase_add_test(tc, test_front_end_checks);
     tcase_add_test(tc, test_spec_errors);
     tcase_add_test(tc, test_param_files);

@@ -17,6 +17,10 @@ extern "C" {
  * projected one (NEB, dimer): minimizers only follow -gradient and use the
  * energy for reporting. */
 typedef int (*pesx_objective_fn)(void *ctx, const double *x, double *energy, double *gradient);
+/* K points at once: x, gradient k * n values (point-major), energy k; on
+ * failure *failed is the index of the point the error is about. */
+typedef int (*pesx_objective_many_fn)(void *ctx, size_t k, const double *x, double *energy,
+                                      double *gradient, size_t *failed);
 
 typedef struct {
     size_t n;                      /* coordinates                            */
@@ -25,11 +29,18 @@ typedef struct {
     const unsigned char *frozen;   /* n flags per coordinate, or NULL        */
     size_t group;                  /* coordinates per atom for fmax (3, or 1) */
     size_t calls;                  /* evaluations so far                      */
+    pesx_objective_many_fn eval_many; /* NULL: eval one point after another */
 } pesx_objective;
 
 /* Evaluate, zero the frozen components of the gradient, reject non-finite
  * values (PESX_EFAILED) and count the call. */
 int pesx_objective_eval(pesx_objective *o, const double *x, double *energy, double *gradient);
+/* The same for K points (x and gradient k * n, energy k) at once when the
+ * objective can (eval_many), each counted as one call; the results are those
+ * of pesx_objective_eval on each.  On failure *FAILED (when not NULL) is the
+ * index of the point the error is about. */
+int pesx_objective_eval_many(pesx_objective *o, size_t k, const double *x, double *energy,
+                             double *gradient, size_t *failed);
 /* Largest per-atom (per-group) norm of g over free coordinates. */
 double pesx_objective_fmax(const pesx_objective *o, const double *g);
 /* 2-norm of g over free coordinates. */
@@ -37,7 +48,8 @@ double pesx_objective_fnorm(const pesx_objective *o, const double *g);
 
 /* Adapter: a structure under a potential.  x are the 3n positions; frozen
  * atoms (a->fixed) are frozen coordinates.  The adapter keeps its own
- * copy of the atoms and scratch arrays. */
+ * copy of the atoms and scratch arrays; its eval_many goes through
+ * pesx_potential_eval_many. */
 typedef struct {
     pesx_potential *potential;
     pesx_atoms *atoms;        /* private copy; positions follow x */

@@ -92,6 +92,12 @@ typedef struct pesx_potential_type {
     double (*cutoff)(const void *state);           /* NULL: no cutoff (INFINITY) */
     size_t (*n_members)(const void *state);        /* NULL: one member   */
     unsigned flags;                                /* PESX_POTENTIAL_*   */
+    /* K structures at once (a socket with several clients, threads); NULL:
+     * eval on one after another.  The results must be those eval gives
+     * each structure alone.  On failure it sets the error, stores in
+     * *failed the index of the structure that failed and returns its code. */
+    int (*eval_many)(void *state, size_t k, const pesx_atoms *const *a,
+                     pesx_potential_result *r, size_t *failed);
 } pesx_potential_type;
 
 /* Lennard-Jones 4 eps ((sigma/r)^12 - (sigma/r)^6).  Parameters
@@ -166,6 +172,13 @@ void pesx_potential_free(pesx_potential *p);   /* NULL: no-op */
  * memory (neighbour lists) in its state: it is not safe to evaluate one
  * pesx_potential from several threads at once; open one per thread. */
 int pesx_potential_eval(pesx_potential *p, const pesx_atoms *a, pesx_potential_result *r);
+/* Evaluate K structures A[0..K-1] into R[0..K-1], at once where the type
+ * can (ipi over its clients), else one after another; the results are those
+ * of pesx_potential_eval on each, and each structure given to the type
+ * counts as one call.  On failure *FAILED (when not NULL) is the index of
+ * the structure the error is about. */
+int pesx_potential_eval_many(pesx_potential *p, size_t k, const pesx_atoms *const *a,
+                             pesx_potential_result *r, size_t *failed);
 const pesx_potential_type *pesx_potential_get_type(const pesx_potential *p);
 /* The spec it was opened with ("name[:k=v,...]" for pesx_potential_alloc). */
 const char *pesx_potential_spec(const pesx_potential *p);
@@ -174,8 +187,12 @@ const char *pesx_potential_spec(const pesx_potential *p);
 double pesx_potential_cutoff(const pesx_potential *p);
 size_t pesx_potential_n_members(const pesx_potential *p);
 unsigned pesx_potential_flags(const pesx_potential *p);
+/* The ledger of the work done in the potential: structures evaluated (force
+ * calls, failed ones included) and wall seconds spent inside the type since
+ * the potential was opened or last reset (a batch counts its wall time once). */
 size_t pesx_potential_calls(const pesx_potential *p);   /* force calls so far */
-void pesx_potential_reset_calls(pesx_potential *p);
+double pesx_potential_seconds(const pesx_potential *p);
+void pesx_potential_reset_calls(pesx_potential *p);     /* zeroes both */
 
 #ifdef __cplusplus
 }

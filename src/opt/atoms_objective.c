@@ -28,6 +28,45 @@ static int atoms_eval(void *ctx, const double *x, double *energy, double *gradie
     return PESX_OK;
 }
 
+/* K positions at once through the potential's batch evaluation. */
+static int atoms_eval_many(void *ctx, size_t k, const double *x, double *energy,
+                           double *gradient, size_t *failed)
+{
+    pesx_atoms_objective *ao = ctx;
+    size_t n3 = 3 * ao->atoms->n, made = 0;
+    pesx_atoms **a = calloc(k ? k : 1, sizeof *a);
+    pesx_potential_result *r = calloc(k ? k : 1, sizeof *r);
+    int status = PESX_OK;
+    *failed = 0;
+    if (!a || !r) {
+        status = pesx_error_set(PESX_ENOMEM, NULL, 0, "atoms objective: out of memory (%zu points)",
+                                k);
+        goto done;
+    }
+    for (; made < k; made++) {
+        if (!(a[made] = pesx_atoms_clone(ao->atoms))) {
+            status = pesx_error_set(PESX_ENOMEM, NULL, 0, "atoms objective: out of memory");
+            goto done;
+        }
+        memcpy(a[made]->x, x + made * n3, n3 * sizeof *x);
+        r[made].forces = gradient + made * n3;
+    }
+    if ((status = pesx_potential_eval_many(ao->potential, k, (const pesx_atoms *const *)a, r,
+                                           failed)))
+        goto done;
+    for (size_t i = 0; i < k; i++) {
+        energy[i] = r[i].energy;
+        for (size_t c = 0; c < n3; c++)
+            gradient[i * n3 + c] = -gradient[i * n3 + c];
+    }
+done:
+    for (size_t i = 0; i < made; i++)
+        pesx_atoms_free(a[i]);
+    free(a);
+    free(r);
+    return status;
+}
+
 const pesx_atoms *opt_objective_atoms(const pesx_objective *o)
 {
     if (!o || o->eval != atoms_eval || !o->ctx)
@@ -59,6 +98,7 @@ int pesx_atoms_objective_init(pesx_atoms_objective *ao, pesx_objective *o,
                 ao->frozen[3 * i] = ao->frozen[3 * i + 1] = ao->frozen[3 * i + 2] = 1;
     o->n = n3;
     o->eval = atoms_eval;
+    o->eval_many = atoms_eval_many;
     o->ctx = ao;
     o->frozen = ao->frozen;
     o->group = 3;

@@ -1,4 +1,6 @@
-/* Finite-difference Hessian: central differences of the gradient. */
+/* Finite-difference Hessian: central differences of the gradient, every
+ * displacement in one batch of the objective (so a potential with several
+ * workers computes them at once). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,10 +32,11 @@ int pesx_hessian_compute(pesx_hessian *H, pesx_objective *o, const double *x, do
         return pesx_error_set(PESX_EINVAL, "", 0, "Hessian: every coordinate is fixed");
     H->index = malloc(nf * sizeof *H->index);
     H->h = malloc(nf * nf * sizeof *H->h);
-    double *xs = malloc(n * sizeof *xs);
-    double *gp = malloc(n * sizeof *gp), *gm = malloc(n * sizeof *gm);
+    double *xs = malloc(2 * nf * n * sizeof *xs), *g = malloc(2 * nf * n * sizeof *g);
+    double *e = malloc(2 * nf * sizeof *e);
+    size_t failed = 0;
     int st = PESX_OK;
-    if (!H->index || !H->h || !xs || !gp || !gm) {
+    if (!H->index || !H->h || !xs || !g || !e) {
         st = pesx_error_set(PESX_ENOMEM, "", 0, "Hessian: out of memory (%zu free coordinates)", nf);
         goto done;
     }
@@ -41,17 +44,21 @@ int pesx_hessian_compute(pesx_hessian *H, pesx_objective *o, const double *x, do
     for (size_t i = 0, k = 0; i < n; i++)
         if (!o->frozen || !o->frozen[i])
             H->index[k++] = i;
-    memcpy(xs, x, n * sizeof *xs);
+    /* every displacement in one batch: row r is +step (point 2r) and -step
+     * (point 2r+1) along free coordinate r */
+    for (size_t r = 0; r < nf; r++)
+        for (int sgn = 0; sgn < 2; sgn++) {
+            double *xp = xs + (2 * r + (size_t)sgn) * n;
+            memcpy(xp, x, n * sizeof *xp);
+            xp[H->index[r]] += sgn ? -step : step;
+        }
+    if ((st = pesx_objective_eval_many(o, 2 * nf, xs, e, g, &failed))) {
+        pesx_error_prefix("Hessian: %s step of coordinate %zu: ", failed % 2 ? "-" : "+",
+                          H->index[failed / 2]);
+        goto done;
+    }
     for (size_t r = 0; r < nf; r++) {
-        size_t i = H->index[r];
-        double e;
-        xs[i] = x[i] + step;
-        if ((st = pesx_objective_eval(o, xs, &e, gp)))
-            goto done;
-        xs[i] = x[i] - step;
-        if ((st = pesx_objective_eval(o, xs, &e, gm)))
-            goto done;
-        xs[i] = x[i];
+        const double *gp = g + 2 * r * n, *gm = gp + n;
         for (size_t c = 0; c < nf; c++) {
             size_t j = H->index[c];
             H->h[r * nf + c] = (gp[j] - gm[j]) / (2.0 * step);
@@ -68,8 +75,8 @@ int pesx_hessian_compute(pesx_hessian *H, pesx_objective *o, const double *x, do
 done:
     H->calls = o->calls - calls0;
     free(xs);
-    free(gp);
-    free(gm);
+    free(g);
+    free(e);
     if (st) {
         size_t calls = H->calls;
         pesx_hessian_release(H);

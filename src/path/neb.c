@@ -53,6 +53,41 @@ static int potential_image(void *ctx, pesx_neb *b, size_t img, const double *x, 
     return PESX_OK;
 }
 
+/* The moving images under the band's potential in one batch (so a potential
+ * with several workers computes them at once); the same results as
+ * potential_image on each. */
+static int potential_moving_images(pesx_neb *b)
+{
+    size_t m = b->n_img - 2, failed = 0;
+    int status;
+    for (size_t k = 0; k < m; k++) {
+        pesx_potential_result *r = b->batch_res + k;
+        memcpy(b->batch_atoms[k]->x, b->x + (k + 1) * b->dim, b->dim * sizeof *b->x);
+        memset(r, 0, sizeof *r);
+        r->forces = b->f + (k + 1) * b->dim;
+        r->member_energies = b->n_members > 1 ? b->member_e + (k + 1) * b->n_members : NULL;
+        r->extrapolating = b->batch_extrap + k * b->n_atoms;
+    }
+    status = pesx_potential_eval_many(b->pot, m, (const pesx_atoms *const *)b->batch_atoms,
+                                      b->batch_res, &failed);
+    b->calls += m;
+    if (status)
+        return pesx_error_prefix("image %zu: ", failed + 1);
+    for (size_t k = 0; k < m; k++) {
+        const pesx_potential_result *r = b->batch_res + k;
+        double *f = b->f + (k + 1) * b->dim;
+        b->e[k + 1] = r->energy;
+        b->e_std[k + 1] = r->has_std ? r->energy_std : 0.0;
+        b->has_std |= r->has_std;
+        b->n_extrap[k + 1] = r->n_extrapolating;
+        for (size_t c = 0; c < b->dim; c++)
+            if (b->frozen[c])
+                f[c] = 0.0;
+    }
+    b->image_calls += m;
+    return PESX_OK;
+}
+
 pesx_neb *neb_alloc_internal(pesx_potential *pot, const pesx_atoms *tmpl, size_t n_images,
                              const pesx_neb_params *params, neb_image_fn fn, void *ctx)
 {
@@ -117,6 +152,16 @@ pesx_neb *neb_alloc_internal(pesx_potential *pot, const pesx_atoms *tmpl, size_t
         b->rigid = !b->frozen[k];
     if (b->rigid && !(b->rigid_basis = malloc(6 * dim * sizeof *b->rigid_basis)))
         goto nomem;
+    if (b->image_eval == potential_image) {
+        b->batch_atoms = calloc(n_images - 2, sizeof *b->batch_atoms);
+        b->batch_res = calloc(n_images - 2, sizeof *b->batch_res);
+        b->batch_extrap = calloc((n_images - 2) * n, 1);
+        if (!b->batch_atoms || !b->batch_res || !b->batch_extrap)
+            goto nomem;
+        for (size_t k = 0; k < n_images - 2; k++)
+            if (!(b->batch_atoms[k] = pesx_atoms_clone(tmpl)))
+                goto nomem;
+    }
     b->fmax = b->ci_fmax = b->ci_fnorm = b->e_max = NAN;
     return b;
 nomem:
@@ -154,6 +199,11 @@ void pesx_neb_free(pesx_neb *b)
     free(b->e_std);
     free(b->n_extrap);
     free(b->extrap_flags);
+    for (size_t k = 0; b->batch_atoms && k < b->n_img - 2; k++)
+        pesx_atoms_free(b->batch_atoms[k]);
+    free(b->batch_atoms);
+    free(b->batch_res);
+    free(b->batch_extrap);
     free(b);
 }
 
@@ -306,7 +356,9 @@ int pesx_neb_eval(pesx_neb *b)
     int status;
     if (!b->endpoints_done && (status = pesx_neb_eval_endpoints(b)))
         return status;
-    for (size_t i = 1; i + 1 < b->n_img; i++) {
+    if (b->batch_atoms && (status = potential_moving_images(b)))
+        return status;
+    for (size_t i = 1; !b->batch_atoms && i + 1 < b->n_img; i++) {
         if ((status = eval_image(b, i)))
             return status;
         b->image_calls++;

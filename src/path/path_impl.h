@@ -34,6 +34,10 @@ struct pesx_neb {
     size_t *n_extrap;          /* n_img                                     */
     unsigned char *extrap_flags;
     pesx_potential_result res; /* scratch pointing into the arrays above    */
+    /* the moving images as one batch (potential evaluation only) */
+    pesx_atoms **batch_atoms;  /* n_img - 2 copies of the template          */
+    pesx_potential_result *batch_res; /* n_img - 2                          */
+    unsigned char *batch_extrap; /* (n_img - 2) * n_atoms flags             */
     /* status */
     size_t step, calls, band_calls, image_calls, rejected;
     int climbing;

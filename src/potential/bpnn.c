@@ -121,4 +121,5 @@ const pesx_potential_type pesx_potential_bpnn = {
     cutoff,
     n_members,
     0,
+    NULL,
 };

@@ -12,7 +12,8 @@ struct pesx_potential {
     const pesx_potential_type *type;
     void *state;
     char *spec;
-    size_t calls;
+    size_t calls;   /* the ledger: structures given to the type, */
+    double seconds; /* and the wall time spent in it              */
 };
 
 /* "epsilon, sigma, rc" from params_doc's "key=" words. */
@@ -153,11 +154,10 @@ static int check_vec(const pesx_potential *p, const double *v, size_t n, size_t 
     return PESX_OK;
 }
 
-int pesx_potential_eval(pesx_potential *p, const pesx_atoms *a, pesx_potential_result *r)
+/* The checks and resets before the type sees structure A. */
+static int eval_prepare(const pesx_potential *p, const pesx_atoms *a, pesx_potential_result *r)
 {
-    size_t nm;
-    int status;
-    if (!p || !a || !r)
+    if (!a || !r)
         return pesx_error_set(PESX_EINVAL, NULL, 0, "potential evaluation: missing argument");
     if (a->n && !a->x)
         return pesx_error_set(PESX_EINVAL, NULL, 0, "potential %s: structure without positions",
@@ -173,20 +173,14 @@ int pesx_potential_eval(pesx_potential *p, const pesx_atoms *a, pesx_potential_r
     r->n_extrapolating = 0;
     if (r->extrapolating && a->n)
         memset(r->extrapolating, 0, a->n);
-    p->calls++;
-    if (p->type->flags & PESX_POTENTIAL_NO_ATOM_ENERGIES) {
-        double *ae = r->atom_energies;
-        r->atom_energies = NULL;
-        status = p->type->eval(p->state, a, r);
-        r->atom_energies = ae;
-        for (size_t i = 0; ae && i < a->n; i++)
-            ae[i] = NAN;
-    } else {
-        status = p->type->eval(p->state, a, r);
-    }
-    if (status != PESX_OK)
-        return status;
-    nm = pesx_potential_n_members(p);
+    return PESX_OK;
+}
+
+/* The checks of every output after the type has evaluated A. */
+static int eval_finish(const pesx_potential *p, const pesx_atoms *a, pesx_potential_result *r)
+{
+    size_t nm = pesx_potential_n_members(p);
+    int status;
     if (!isfinite(r->energy))
         return not_finite(p, "energy");
     if ((status = check_vec(p, r->forces, a->n, 3, "force")) ||
@@ -210,6 +204,85 @@ int pesx_potential_eval(pesx_potential *p, const pesx_atoms *a, pesx_potential_r
             r->member_energies[0] = r->energy;
     }
     return PESX_OK;
+}
+
+/* The type on one structure; a type without atom energies is not asked for
+ * them, and they read NaN. */
+static int type_eval(pesx_potential *p, const pesx_atoms *a, pesx_potential_result *r)
+{
+    double *ae = r->atom_energies;
+    int status;
+    if (!(p->type->flags & PESX_POTENTIAL_NO_ATOM_ENERGIES))
+        return p->type->eval(p->state, a, r);
+    r->atom_energies = NULL;
+    status = p->type->eval(p->state, a, r);
+    r->atom_energies = ae;
+    for (size_t i = 0; ae && i < a->n; i++)
+        ae[i] = NAN;
+    return status;
+}
+
+int pesx_potential_eval(pesx_potential *p, const pesx_atoms *a, pesx_potential_result *r)
+{
+    double t0;
+    int status;
+    if (!p)
+        return pesx_error_set(PESX_EINVAL, NULL, 0, "pesx_potential_eval: NULL argument");
+    if ((status = eval_prepare(p, a, r)))
+        return status;
+    p->calls++;
+    t0 = pesx_wall_time();
+    status = type_eval(p, a, r);
+    p->seconds += pesx_wall_time() - t0;
+    return status ? status : eval_finish(p, a, r);
+}
+
+/* The type's own batch evaluation, or one structure after another. */
+static int type_eval_many(pesx_potential *p, size_t k, const pesx_atoms *const *a,
+                          pesx_potential_result *r, size_t *failed)
+{
+    int status;
+    if (p->type->eval_many)
+        return p->type->eval_many(p->state, k, a, r, failed);
+    for (size_t i = 0; i < k; i++)
+        if ((status = type_eval(p, a[i], r + i))) {
+            *failed = i;
+            return status;
+        }
+    return PESX_OK;
+}
+
+int pesx_potential_eval_many(pesx_potential *p, size_t k, const pesx_atoms *const *a,
+                             pesx_potential_result *r, size_t *failed)
+{
+    size_t bad = 0;
+    double t0;
+    int status = PESX_OK;
+    if (!p || (k && (!a || !r)))
+        return pesx_error_set(PESX_EINVAL, NULL, 0, "pesx_potential_eval_many: NULL argument");
+    for (bad = 0; bad < k && !status; bad++)
+        status = eval_prepare(p, a[bad], r + bad);
+    if (status)
+        goto fail;
+    if (k == 0)
+        return PESX_OK;
+    bad = 0;
+    p->calls += k;
+    t0 = pesx_wall_time();
+    status = type_eval_many(p, k, a, r, &bad);
+    p->seconds += pesx_wall_time() - t0;
+    if (status) {
+        bad++;
+        goto fail;
+    }
+    for (bad = 0; bad < k && !status; bad++)
+        status = eval_finish(p, a[bad], r + bad);
+    if (!status)
+        return PESX_OK;
+fail:
+    if (failed)
+        *failed = bad - 1;
+    return status;
 }
 
 const pesx_potential_type *pesx_potential_get_type(const pesx_potential *p)
@@ -246,8 +319,15 @@ size_t pesx_potential_calls(const pesx_potential *p)
     return p ? p->calls : 0;
 }
 
+double pesx_potential_seconds(const pesx_potential *p)
+{
+    return p ? p->seconds : 0.0;
+}
+
 void pesx_potential_reset_calls(pesx_potential *p)
 {
-    if (p)
+    if (p) {
         p->calls = 0;
+        p->seconds = 0.0;
+    }
 }
