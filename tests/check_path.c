@@ -667,6 +667,8 @@ START_TEST(report_files)
     r.saddle_fmax = 0.001;
     r.saddle_fnorm = 0.002;
     r.force_calls_per_image = 20;
+    r.ledger_calls = 45;
+    r.ledger_seconds = 1.25;
     ck_assert_int_eq(pesx_report_finish(&r), PESX_OK);
     ck_assert(fabs(r.barrier_forward - 1.5) < 1e-15 && fabs(r.barrier_reverse - 2.0) < 1e-15);
     ck_assert(fabs(r.forward_mean - 1.5) < 1e-15);
@@ -683,6 +685,7 @@ START_TEST(report_files)
     ck_assert_ptr_nonnull(strstr(text, "<saddle energy=\"0.5\" fmax=\"0.001\" fnorm=\"0.002\" image=\"1\""));
     ck_assert_ptr_nonnull(strstr(text, "<barrier forward=\"1.5\" reverse=\"2\" reaction-energy=\"-0.5\" forward-std=\"0.1414213562\""));
     ck_assert_ptr_nonnull(strstr(text, "<force-calls total=\"42\" per-image=\"20\"/>"));
+    ck_assert_ptr_nonnull(strstr(text, "<ledger calls=\"45\" seconds=\"1.25\"/>"));
     ck_assert_ptr_nonnull(strstr(text, "<frequencies imaginary=\"512.5\" n-negative=\"1\">"));
     ck_assert_ptr_nonnull(strstr(text, "extrapolating=\"2\""));
     free(text);

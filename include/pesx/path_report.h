@@ -85,6 +85,10 @@ typedef struct {
     size_t force_calls;         /* every single-structure evaluation, total       */
     double force_calls_per_image; /* band evaluations (moving-image calls / moving
                                    * images); 0 for a dimer run                   */
+    /* the potential's ledger for the whole run (pesx_potential_calls and
+     * _seconds); written when ledger_calls > 0                               */
+    size_t ledger_calls;
+    double ledger_seconds;      /* wall seconds spent in the potential            */
 
     /* ---- profile along the path (NEB / barrier; n_images = 0 otherwise) -- */
     size_t n_images;            /* including both endpoints                       */

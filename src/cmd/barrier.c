@@ -72,6 +72,8 @@ int cmd_barrier(int argc, char **argv)
                "%zu)\n", path, nf / size, size, nf - size + 1, nf);
     if ((status = pesx_band_report_frames(&rep, pot, fr + (nf - size), size, path)))
         goto fail;
+    if (pot)
+        cmd_report_ledger(&rep, pot);
     pesx_report_write_table(stdout, &rep);
     if (report_xml && (status = pesx_report_write_xml(report_xml, &rep)))
         goto fail;

@@ -11,6 +11,7 @@
 #include <pesx/io.h>
 #include <pesx/potential.h>
 #include <pesx/opt.h>
+#include <pesx/path_report.h>
 
 enum { CMD_OK = 0, CMD_FAILED = 1, CMD_BAD_INPUT = 2 };
 
@@ -63,6 +64,11 @@ const char *cmd_plural(size_t n, const char *word, char *buf, size_t size);
 
 /* Open "-p SPEC", printing the error (and the valid names) on failure. */
 pesx_potential *cmd_open_potential(const char *spec);
+
+/* The potential's ledger (calls, wall seconds so far) into report R. */
+void cmd_report_ledger(pesx_report *r, const pesx_potential *p);
+/* The same as one line of stdout, for commands without a report. */
+void cmd_print_ledger(FILE *fp, const pesx_potential *p);
 
 /* Read frame -1 (the last) of PATH, printing the error on failure. */
 int cmd_read_structure(const char *path, pesx_frame *f);

@@ -144,3 +144,15 @@ const char *cmd_plural(size_t n, const char *word, char *buf, size_t size)
     snprintf(buf, size, "%zu %s%s", n, word, n == 1 ? "" : "s");
     return buf;
 }
+
+void cmd_report_ledger(pesx_report *r, const pesx_potential *p)
+{
+    r->ledger_calls = pesx_potential_calls(p);
+    r->ledger_seconds = pesx_potential_seconds(p);
+}
+
+void cmd_print_ledger(FILE *fp, const pesx_potential *p)
+{
+    fprintf(fp, "potential calls %zu (%.3f s wall in the potential)\n", pesx_potential_calls(p),
+           pesx_potential_seconds(p));
+}

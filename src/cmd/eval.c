@@ -309,6 +309,8 @@ int cmd_eval(int argc, char **argv)
         exit_code = cmd_fail(status);
     else if (R.output)
         pesx_info("wrote %zu frame%s to %s", R.n_frames, R.n_frames == 1 ? "" : "s", R.output);
+    if (!status && R.summary >= 0)
+        cmd_print_ledger(stdout, R.pot);
     if (R.kept)
         pesx_frames_free(R.kept, R.output ? R.n_frames : 0);
     buffers_release(&R.buf);

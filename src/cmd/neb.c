@@ -673,6 +673,7 @@ int cmd_neb(int argc, char **argv)
         if (!ws) {
             if (pesx_log_level() > PESX_LOG_QUIET)
                 printf("\n");
+            cmd_report_ledger(&rep, pot);
             pesx_report_write_table(stdout, &rep);
             if (report_xml)
                 ws = pesx_report_write_xml(report_xml, &rep);

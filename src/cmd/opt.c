@@ -248,6 +248,7 @@ int cmd_opt(int argc, char **argv)
     fprintf(table, "%s: energy %.10f eV, fmax %.6g eV/A, fnorm %.6g eV/A, %s, %zu force calls (%s)\n",
             status == PESX_OK ? "converged" : "NOT converged", res.energy, res.fmax, res.fnorm,
             cmd_plural(res.steps, "step", steps, sizeof steps), res.calls, criteria);
+    cmd_print_ledger(table, pot);
     if (wstatus) /* the run's own error was reported by the line above */
         status = wstatus;
     else if (status == PESX_OK)

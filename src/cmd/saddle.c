@@ -344,6 +344,7 @@ static int analyse(const saddle_opts *op, pesx_potential *pot, pesx_atoms_object
                "(with %zu for the start, band, committee and extrapolation checks)\n",
                search_calls, an.hessian_calls, an.connect_calls, rep.force_calls,
                rep.force_calls - search_calls - an.hessian_calls - an.connect_calls);
+    cmd_report_ledger(&rep, pot);
     pesx_report_write_table(stdout, &rep);
     if (op->report_path && (st = pesx_report_write_xml(op->report_path, &rep)))
         code = cmd_fail(st);

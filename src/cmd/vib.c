@@ -128,6 +128,7 @@ int cmd_vib(int argc, char **argv)
     }
     printf("%zu modes: %zu imaginary, %zu zero (|eigenvalue| <= %.2e), %zu real\n", v.n,
            v.n_negative, v.n_zero, v.tol, v.n - v.n_negative - v.n_zero);
+    cmd_print_ledger(stdout, pot);
     code = CMD_OK;
     if (modes && (st = write_modes(modes, &frame, &v)))
         code = cmd_fail(st);

@@ -350,6 +350,9 @@ int pesx_report_write_table(FILE *fp, const pesx_report *r)
             fprintf(fp, "      (%.1f per image)", r->force_calls_per_image);
         fputc('\n', fp);
     }
+    if (r->ledger_calls)
+        fprintf(fp, "  %-22s %16zu      (%.3f s wall in the potential)\n", "potential calls",
+                r->ledger_calls, r->ledger_seconds);
     if (r->has_frequencies) {
         fprintf(fp, "  %-22s %15.2fi cm^-1   (%zu negative eigenvalue%s)\n",
                 "imaginary frequency", r->imaginary, r->n_negative,

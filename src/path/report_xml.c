@@ -72,6 +72,11 @@ int pesx_report_write_xml(const char *path, const pesx_report *r)
     if (r->force_calls_per_image > 0)
         attr(fp, "per-image", r->force_calls_per_image);
     fprintf(fp, "/>\n");
+    if (r->ledger_calls) {
+        fprintf(fp, "  <ledger calls=\"%zu\"", r->ledger_calls);
+        attr(fp, "seconds", r->ledger_seconds);
+        fprintf(fp, "/>\n");
+    }
     if (isfinite(r->spline_e_max)) {
         fprintf(fp, "  <spline kind=\"cubic-hermite\"");
         attr(fp, "s-max", r->spline_s_max);

@@ -30,6 +30,13 @@ if grep -q '<force-calls total="[0-9]*" per-image="[0-9]*"/>' hop.xml &&
 else
     fail "report, plot or saddle incomplete"
 fi
+checks=$((checks + 1))
+lc=$(attr hop.xml ledger calls); fc=$(attr hop.xml force-calls total); ls=$(attr hop.xml ledger seconds)
+if [ -n "$lc" ] && [ "$lc" -ge "$fc" ] && near "$ls" 0 1e6 && grep -q "^  potential calls  *$lc " "$work/out"; then
+    pass "ledger: $lc potential calls (>= $fc force calls of the band), $ls s"
+else
+    fail "ledger '$lc' calls, '$ls' s (band $fc force calls)"
+fi
 
 if [ -x /usr/bin/python3 ]; then
     checks=$((checks + 1))
