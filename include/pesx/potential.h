@@ -133,6 +133,11 @@ extern const pesx_potential_type pesx_potential_xtb;
  * "PATH IN.xyz OUT.xyz" (extended XYZ in; extended XYZ with energy= and a
  * forces column out) in a private temporary directory. */
 extern const pesx_potential_type pesx_potential_ext;
+/* pesx as the i-PI server: unix=NAME (the socket /tmp/ipi_NAME) or
+ * host=HOST,port=PORT; clients=1 structures in flight at once (one per
+ * client), timeout=600 seconds to wait for a client or an answer.  Only
+ * energies and forces (no atom energies). */
+extern const pesx_potential_type pesx_potential_ipi;
 
 /* NULL-terminated registry of every type. */
 const pesx_potential_type *const *pesx_potential_types(void);

@@ -10,6 +10,9 @@ src_libpesx_core_la_SOURCES += include/pesx/potential.h \
 	src/potential/morse.c \
 	src/potential/muller_brown.c \
 	src/potential/emt.c
+# ipi: pesx as the i-PI server (wire protocol, listening socket, the type)
+src_libpesx_core_la_SOURCES += src/potential/ipi_impl.h src/potential/ipi_wire.c \
+	src/potential/ipi_server.c src/potential/ipi.c
 
 check_PROGRAMS += tests/check_potential
 TESTS += tests/check_potential

@@ -11,6 +11,7 @@ static const pesx_potential_type *const types[] = {
     &pesx_potential_emt,
     &pesx_potential_xtb,
     &pesx_potential_ext,
+    &pesx_potential_ipi,
     NULL
 };
 
