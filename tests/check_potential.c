@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -206,7 +207,31 @@ static const conf_row conf[] = {
     {"xtb", "xtb:accuracy=0.0001", 1.3, 0, {6, 1}},
     {"xtb", "xtb:method=gfn1,accuracy=0.0001", 1.3, 0, {6, 1}},
     {"ext", "ext:script=@DATA/ext/lj.py", 1.12, 0, {18, 0}},
+    /* "@IPI": the type's spec on a fresh socket with tests/ipi_client.py (ASE's
+     * EMT, atoms of z[0]) connected; skipped without ASE */
+    {"ipi", "@IPI", 2.55, 0, {29, 0}},
 };
+
+/* Start tests/ipi_client.py for the element Z on a socket of its own and put
+ * the matching ipi spec in SPEC; -1 when /usr/bin/python3 has no ASE. */
+static pid_t start_ipi_client(int z, char *spec, size_t size)
+{
+    char script[4096], name[64];
+    pid_t pid;
+    if (system("/usr/bin/python3 -c 'import ase.calculators.socketio' >/dev/null 2>&1") != 0)
+        return -1;
+    tu_data_path(script, sizeof script, "../ipi_client.py");
+    snprintf(name, sizeof name, "pesx-check-%ld", (long)getpid());
+    snprintf(spec, size, "ipi:unix=%s,timeout=30", name);
+    pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0) {
+        execl("/usr/bin/python3", "python3", script, "--unix", name, "--element",
+              pesx_element_symbol(z), (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
 
 static void set_elements(pesx_atoms *a, const int z[2])
 {
@@ -342,7 +367,8 @@ START_TEST(test_conformance)
         if (strcmp(conf[r].type, T->name) != 0)
             continue;
         char spec[4096], rel[512], path[3500];
-        const char *at = strchr(conf[r].spec, '@'), *tail = "";
+        int ipi_row = strcmp(conf[r].spec, "@IPI") == 0;
+        const char *at = ipi_row ? NULL : strchr(conf[r].spec, '@'), *tail = "";
         snprintf(spec, sizeof spec, "%s", conf[r].spec);
         if (at) {
             int shared = strncmp(at, "@SHARED/", 8) == 0;
@@ -359,6 +385,12 @@ START_TEST(test_conformance)
             }
             snprintf(spec, sizeof spec, "%.*s%s%s", (int)(at - conf[r].spec), conf[r].spec, path,
                      tail);
+        }
+        pid_t client = 0;
+        if (ipi_row && (client = start_ipi_client(conf[r].z[0], spec, sizeof spec)) < 0) {
+            fprintf(stderr, "skipped %s: /usr/bin/python3 has no ASE\n", T->name);
+            rows++;
+            continue;
         }
         rows++;
         pesx_error_clear();
@@ -402,6 +434,11 @@ START_TEST(test_conformance)
             }
         }
         pesx_potential_free(p);
+        if (client > 0) { /* the client leaves on the server's EXIT */
+            int ws;
+            ck_assert(waitpid(client, &ws, 0) == client);
+            ck_assert_msg(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "ipi client status %d", ws);
+        }
     }
     ck_assert_msg(rows > 0, "type %s has no row in conf[] of tests/check_potential.c", T->name);
 }
