@@ -860,7 +860,7 @@ START_TEST(test_eval_many)
         ck_assert_int_eq(pesx_potential_eval_many(p, 3, (const pesx_atoms *const *)a, r, &failed),
                          PESX_EINVAL);
         ck_assert_uint_eq(failed, 1);
-        ck_assert_ptr_nonnull(strstr(pesx_error_last()->msg, "atom 1"));
+        ck_assert_ptr_nonnull(strstr(pesx_error_last()->msg, "atom 2"));
         pesx_potential_reset_calls(p);
         ck_assert_uint_eq(pesx_potential_calls(p), 0);
         ck_assert(pesx_potential_seconds(p) == 0.0);

@@ -309,7 +309,7 @@ int cmd_eval(int argc, char **argv)
         exit_code = cmd_fail(status);
     else if (R.output)
         pesx_info("wrote %zu frame%s to %s", R.n_frames, R.n_frames == 1 ? "" : "s", R.output);
-    if (!status && R.summary >= 0)
+    if (!status && R.summary == 0) /* --summary keeps one line per frame */
         cmd_print_ledger(stdout, R.pot);
     if (R.kept)
         pesx_frames_free(R.kept, R.output ? R.n_frames : 0);

@@ -242,8 +242,13 @@ static int type_eval_many(pesx_potential *p, size_t k, const pesx_atoms *const *
                           pesx_potential_result *r, size_t *failed)
 {
     int status;
-    if (p->type->eval_many)
-        return p->type->eval_many(p->state, k, a, r, failed);
+    if (p->type->eval_many) {
+        status = p->type->eval_many(p->state, k, a, r, failed);
+        for (size_t i = 0; (p->type->flags & PESX_POTENTIAL_NO_ATOM_ENERGIES) && i < k; i++)
+            for (size_t j = 0; r[i].atom_energies && j < a[i]->n; j++)
+                r[i].atom_energies[j] = NAN;
+        return status;
+    }
     for (size_t i = 0; i < k; i++)
         if ((status = type_eval(p, a[i], r + i))) {
             *failed = i;
