@@ -98,7 +98,7 @@ EOF
 # goes to the client that came later.
 start $faulty --unix $sock-m --template template.xyz --fault mute
 ( sleep 1; exec $client template.xyz --unix $sock-m ) >>clients.log 2>&1 & pids="$pids $!"
-expect 0 'frame 0' "a silent client's structure goes to another" -- \
+expect 0 'frame 1' "a silent client's structure goes to another" -- \
     "$PESX" eval template.xyz -p ipi:unix=$sock-m,clients=2,timeout=2
 checks=$((checks + 1))
 grep -q "client 1 on /tmp/ipi_$sock-m gave no answer within the timeout" "$work/err" &&
@@ -122,7 +122,7 @@ expect 2 "clients.*positive" "clients=0" -- "$PESX" eval template.xyz -p ipi:uni
 # A socket file left behind by a dead server is replaced.
 $py -c "import socket; socket.socket(socket.AF_UNIX).bind('/tmp/ipi_$sock-s')"
 start $client template.xyz --unix $sock-s
-expect 0 'frame 0' "stale socket file replaced" -- "$PESX" eval template.xyz -p ipi:unix=$sock-s,timeout=20
+expect 0 'frame 1' "stale socket file replaced" -- "$PESX" eval template.xyz -p ipi:unix=$sock-s,timeout=20
 checks=$((checks + 1))
 [ ! -e /tmp/ipi_$sock-s ] && pass "socket removed on exit" || fail "/tmp/ipi_$sock-s left behind"
 
