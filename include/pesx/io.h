@@ -91,6 +91,12 @@ int pesx_xyz_write(FILE *fp, const pesx_frame *f);
  * checked first, so a refused frame leaves PATH untouched. */
 int pesx_xyz_write_file(const char *path, const pesx_frame *frames, size_t n);
 
+/* A mode for N_ATOMS atoms from PATH into MODE (3 * N_ATOMS): either 3N
+ * numbers (whitespace or commas, '#' starts a comment) or an extended XYZ
+ * frame of N_ATOMS atoms with a 3-column "mode" column (or exactly one
+ * 3-column extra column).  Errors name the file and line. */
+int pesx_mode_read(const char *path, size_t n_atoms, double *mode);
+
 /* ---- XML text ---------------------------------------------------------- */
 
 /* TEXT as XML character data, safe inside double- or single-quoted attribute

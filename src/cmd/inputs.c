@@ -93,9 +93,14 @@ int cmd_apply_fix(const char *path, pesx_atoms *a)
         free(sel);
         return cmd_usage_error("--fix: %s", pesx_error_last()->msg);
     }
-    for (size_t i = 0; i < a->n; i++)
+    size_t n_selected = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        n_selected += sel[i];
         a->fixed[i] |= sel[i];
+    }
     free(sel);
+    if (!n_selected) /* z<5 on a slab at z=10: surely not what was meant */
+        return cmd_usage_error("--fix %s selects no atom of %s", fix_list, path);
     if (pesx_atoms_n_free(a) == 0)
         return cmd_usage_error("--fix %s fixes every atom of %s: nothing can move", fix_list,
                                path);

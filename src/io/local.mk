@@ -3,7 +3,8 @@
 # ---- (extended) XYZ ----
 src_libpesx_core_la_SOURCES += include/pesx/io.h \
 	src/io/frame.c src/io/xyz_impl.h src/io/xyz_comment.c src/io/xyz_header.c src/io/xyz_number.c \
-	src/io/xyz_read.c src/io/xyz_write.c src/io/xml_escape.c
+	src/io/xyz_read.c src/io/xyz_write.c src/io/xml_escape.c \
+	src/io/mode_file.c
 
 # the format as pesx reads and writes it
 dist_man_MANS += man/pesx-xyz.5

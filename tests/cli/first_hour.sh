@@ -191,6 +191,9 @@ expect 0 '' "--fix 1-18 as numbers" -- \
 checks=$((checks + 1))
 cmp -s g.xyz r.xyz && pass "... the same atoms" || fail "--fix 1-9,10-17,18 differs"
 
+expect 2 "--fix z<-100 selects no atom of unfixed.xyz" "a --fix that selects nothing" -- \
+    "$PESX" opt unfixed.xyz -p agcu100 --fix 'z<-100' --max-steps 0 -o n.xyz
+
 expect 0 'converged' "opt --fix 1-3 on LJ13" -- "$PESX" opt "$lj13" -p lj --fix 1-3 -o fix.xyz -q
 checks=$((checks + 1))
 moved=$(awk 'NR == FNR { if (FNR > 2) x[FNR] = $2 " " $3 " " $4; next }
