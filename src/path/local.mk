@@ -16,7 +16,7 @@ EXTRA_DIST += tests/data/neb/README.md tests/data/neb/make_lj_hop.py tests/data/
 pesx_SOURCES += src/cmd/neb.c src/cmd/barrier.c
 dist_man_MANS += man/pesx-neb.1 man/pesx-barrier.1
 TESTS += tests/cli/neb.sh
-EXTRA_DIST += tests/cli/neb.sh tests/bench/bench_neb_pt.sh
+EXTRA_DIST += tests/cli/neb.sh tests/bench/bench_neb_pt.sh tests/bench/lib.sh
 # outputs checked up front, side files from -o, identical endpoints, one
 # saddle fmax; bands of a trajectory, intermediate minima (issue 12)
 TESTS += tests/cli/neb_outputs.sh tests/cli/barrier_bands.sh

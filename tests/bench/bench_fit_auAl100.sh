@@ -14,10 +14,7 @@
 # 0.3737 eV; 3 members: test 0.087 meV/atom, 4.80 meV/A, 164 s CPU, NEB
 # 0.3741 +- 0.0003 eV.  (Adam 60 + L-BFGS polish 150, one member: 0.153
 # meV/atom, 5.52 meV/A, 89 s CPU, NEB 0.3715 eV.)
-: "${PESX:?PESX must name the pesx binary}" "${PESX_SHARED:?PESX_SHARED must name ../shared}"
-# the runs work in a scratch directory: make both paths absolute first
-PESX=$(cd "$(dirname "$PESX")" && pwd)/$(basename "$PESX") || exit 1
-PESX_SHARED=$(cd "$PESX_SHARED" 2>/dev/null && pwd) || { echo "no directory $PESX_SHARED"; exit 77; }
+. "$(dirname "$0")/lib.sh"
 members=${1:-3}
 [ $# -gt 0 ] && shift
 data=$PESX_SHARED/data/auAl100

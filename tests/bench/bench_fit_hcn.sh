@@ -13,10 +13,7 @@
 #     NEB 2.1629 +- 0.0029 / 1.4419 +- 0.0023 eV
 #
 #   PESX=build/pesx PESX_SHARED=../shared sh tests/bench/bench_fit_hcn.sh [MEMBERS] [fit options]
-: "${PESX:?PESX must name the pesx binary}" "${PESX_SHARED:?PESX_SHARED must name ../shared}"
-# the runs work in a scratch directory: make both paths absolute first
-PESX=$(cd "$(dirname "$PESX")" && pwd)/$(basename "$PESX") || exit 1
-PESX_SHARED=$(cd "$PESX_SHARED" 2>/dev/null && pwd) || { echo "no directory $PESX_SHARED"; exit 77; }
+. "$(dirname "$0")/lib.sh"
 members=${1:-3}
 [ $# -gt 0 ] && shift
 data=$PESX_SHARED/data/hcn_hnc

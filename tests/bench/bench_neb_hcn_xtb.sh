@@ -9,12 +9,9 @@
 # 3.18 eV, reverse 2.31 eV, reaction energy 0.87 eV).
 #
 #   PESX=./pesx PESX_SHARED=../shared sh tests/bench/bench_neb_hcn_xtb.sh [EXTRA pesx neb OPTIONS]
-: "${PESX:=./pesx}"
-: "${PESX_SHARED:=../shared}"
-PESX=$(cd "$(dirname "$PESX")" && pwd)/$(basename "$PESX") || exit 1
-PESX_SHARED=$(cd "$PESX_SHARED" 2>/dev/null && pwd) || { echo "no directory $PESX_SHARED"; exit 77; }
+. "$(dirname "$0")/lib.sh"
 dir=$PESX_SHARED/data/hcn_hnc
-[ -f "$dir/neb_initial_guess.xyz" ] || { echo "no $dir (set PESX_SHARED)"; exit 77; }
+bench_need "$dir/neb_initial_guess.xyz"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench_neb_hcn.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 # the guess's 7 inner frames (of 9) as the points the initial band passes through

@@ -12,12 +12,9 @@
 # 0.01 --fmax-ci 0.001), for what the 0.05 rule leaves unconverged.
 #
 #   PESX=./pesx PESX_SHARED=../shared sh tests/bench/bench_neb_mlneb.sh [EXTRA pesx neb OPTIONS]
-: "${PESX:=./pesx}"
-: "${PESX_SHARED:=../shared}"
-PESX=$(cd "$(dirname "$PESX")" && pwd)/$(basename "$PESX") || exit 1
-PESX_SHARED=$(cd "$PESX_SHARED" 2>/dev/null && pwd) || { echo "no directory $PESX_SHARED"; exit 77; }
+. "$(dirname "$0")/lib.sh"
 dir=$PESX_SHARED/ref/mlneb
-[ -f "$dir/README.md" ] || { echo "no $dir (set PESX_SHARED)"; exit 77; }
+bench_need "$dir/README.md"
 extra=$*
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench_neb_mlneb.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

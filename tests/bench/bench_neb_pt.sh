@@ -9,13 +9,9 @@
 #
 #   PESX=./pesx PESX_SHARED=../shared sh tests/bench/bench_neb_pt.sh [EXTRA pesx neb OPTIONS]
 # e.g. add "--interp idpp" (default here: linear, as OptBench) or "--optimizer fire".
-: "${PESX:=./pesx}"
-: "${PESX_SHARED:=../shared}"
-# the runs work in a scratch directory: make both paths absolute first
-PESX=$(cd "$(dirname "$PESX")" && pwd)/$(basename "$PESX") || exit 1
-PESX_SHARED=$(cd "$PESX_SHARED" 2>/dev/null && pwd) || { echo "no directory $PESX_SHARED"; exit 77; }
+. "$(dirname "$0")/lib.sh"
 dir=$PESX_SHARED/ref/optbench/pt_heptamer
-[ -f "$dir/cases.tsv" ] || { echo "no $dir/cases.tsv (set PESX_SHARED)"; exit 77; }
+bench_need "$dir/cases.tsv"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench_neb_pt.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 opts="-p morse:pt -n 8 --k 5 --climb on --fmax 0 --fmax-ci 0 --fnorm-ci 0.01 --max-step 0.2 \
