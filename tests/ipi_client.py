@@ -46,6 +46,8 @@ def main():
     ap.add_argument("--fault", choices=["nan", "natoms", "garbage", "die", "mute"])
     ap.add_argument("--after", type=int, default=1)
     ap.add_argument("--wait", type=float, default=20.0)
+    ap.add_argument("--delay", type=float, default=0.0,
+                    help="sleep this long per structure, as a slow quantum code would")
     args = ap.parse_args()
     template = read(args.template) if args.template else None
     proto = IPIProtocol(connect(args.unix, args.wait))
@@ -77,6 +79,7 @@ def main():
                               pbc=bool(np.any(cell)))
             atoms.calc = EMT()
             result = (atoms.get_potential_energy(), atoms.get_forces(), fault)
+            time.sleep(args.delay)
             state = "HAVEDATA"
         elif msg == "GETFORCE":
             e, f, fault = result

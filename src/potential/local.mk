@@ -15,7 +15,7 @@ src_libpesx_core_la_SOURCES += src/potential/ipi_impl.h src/potential/ipi_wire.c
 	src/potential/ipi_server.c src/potential/ipi.c
 TESTS += tests/cli/ipi.sh
 EXTRA_DIST += tests/cli/ipi.sh tests/ipi_client.py examples/ipi/ase_emt_client.py \
-	examples/ipi/README.md
+	examples/ipi/README.md tests/bench/bench_ipi.sh
 
 check_PROGRAMS += tests/check_potential
 TESTS += tests/check_potential

@@ -83,6 +83,14 @@ else
 fi
 checks=$((checks + 1))
 near "$b1" "$ref" 2e-4 && pass "barrier $b1 = ASE's CI-NEB $ref to 2e-4 eV" || fail "barrier $b1, ASE $ref"
+# the same band on the in-process EMT: the socket changes nothing but units
+# (CODATA 2014 against 2018 on the wire: 8e-9 relative)
+expect 0 'converged' "CI-NEB on -p emt in process" -- "$PESX" neb "$d/reactant.xyz" "$d/product.xyz" \
+    -n 5 -p emt --report emt.xml -o emt.band.xyz --saddle emt.saddle.xyz
+be=$(attr emt.xml barrier forward); ce=$(attr emt.xml force-calls total)
+checks=$((checks + 1))
+if near "$b1" "$be" 1e-8 && [ "$c1" = "$ce" ]; then pass "barrier and $ce calls = -p emt in process ($be eV, 1e-8)"
+else fail "ipi barrier $b1 ($c1 calls), -p emt $be ($ce calls)"; fi
 checks=$((checks + 1))
 # the saddle's energy is EMT's: ASE on the saddle pesx wrote
 es=$(attr $sock-n2.xml saddle energy)
