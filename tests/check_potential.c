@@ -13,6 +13,9 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 /* ---- small helpers -------------------------------------------------------- */
 
@@ -877,6 +880,56 @@ START_TEST(test_eval_many)
 }
 END_TEST
 
+/* A REPLICABLE type's batch on threads: each structure's result is the one
+ * evaluated alone, bit for bit, and a failure names the first structure (by
+ * index) that failed, whichever thread met it first. */
+START_TEST(test_eval_many_threads)
+{
+    enum { K = 9 };
+    pesx_potential *p = open_ok("muller_brown");
+    pesx_atoms *a[K];
+    pesx_potential_result r[K], one;
+    double f[K][6], f1[6];
+    size_t failed = 99;
+#ifdef _OPENMP
+    int threads = omp_get_max_threads();
+    omp_set_num_threads(2);
+#endif
+    ck_assert(pesx_potential_flags(p) & PESX_POTENTIAL_REPLICABLE);
+    for (int k = 0; k < K; k++) {
+        a[k] = pesx_atoms_alloc(1);
+        a[k]->x[0] = -1.0 + 0.2 * k;
+        a[k]->x[1] = 0.1 * k;
+        memset(&r[k], 0, sizeof r[k]);
+        r[k].forces = f[k];
+    }
+    ck_assert_int_eq(pesx_potential_eval_many(p, K, (const pesx_atoms *const *)a, r, NULL), PESX_OK);
+    for (int k = 0; k < K; k++) {
+        memset(&one, 0, sizeof one);
+        one.forces = f1;
+        ck_assert_int_eq(pesx_potential_eval(p, a[k], &one), PESX_OK);
+        ck_assert(one.energy == r[k].energy);
+        ck_assert(memcmp(f1, f[k], 3 * sizeof *f1) == 0);
+    }
+    /* structures 4 and 7 (0-based 3 and 6) have two atoms: the type refuses */
+    for (int k = 3; k < K; k += 3) {
+        pesx_atoms_free(a[k]);
+        a[k] = pesx_atoms_alloc(2);
+        a[k]->x[3] = 1.0;
+    }
+    ck_assert_int_ne(pesx_potential_eval_many(p, K, (const pesx_atoms *const *)a, r, &failed),
+                     PESX_OK);
+    ck_assert_uint_eq(failed, 3);
+    ck_assert_ptr_nonnull(strstr(pesx_error_last()->msg, "exactly one atom"));
+    for (int k = 0; k < K; k++)
+        pesx_atoms_free(a[k]);
+    pesx_potential_free(p);
+#ifdef _OPENMP
+    omp_set_num_threads(threads);
+#endif
+}
+END_TEST
+
 START_TEST(test_front_end)
 {
     pesx_potential *p = open_ok("lj:epsilon=2");
@@ -1295,6 +1348,7 @@ static Suite *potential_suite(void)
     tc = tcase_create("front end");
     tcase_add_test(tc, test_front_end);
     tcase_add_test(tc, test_eval_many);
+    tcase_add_test(tc, test_eval_many_threads);
     tcase_add_test(tc, test_front_end_checks);
     tcase_add_test(tc, test_spec_errors);
     tcase_add_test(tc, test_param_files);

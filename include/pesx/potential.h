@@ -55,7 +55,12 @@ enum {
     /* The method has no per-atom partition of its energy (xtb, external
      * codes): pesx_potential_eval fills atom_energies, when asked, with NaN
      * and commands leave them out. */
-    PESX_POTENTIAL_NO_ATOM_ENERGIES = 1u << 1
+    PESX_POTENTIAL_NO_ATOM_ENERGIES = 1u << 1,
+    /* A second state from the same spec is independent of the first (no
+     * files, processes or library globals), so pesx_potential_eval_many
+     * evaluates a batch on OpenMP threads, one replica state per thread,
+     * with results identical to one after another. */
+    PESX_POTENTIAL_REPLICABLE = 1u << 2
 };
 
 /* A potential type (GSL's type-object pattern).

@@ -294,6 +294,7 @@ const pesx_potential_type pesx_potential_emt = {
     .summary = "effective-medium theory exactly as ASE's EMT (Al, Cu, Ag, Au, Ni, Pd, Pt; H, C, "
                "N, O), periodic cells included",
     .params_doc = "none (ASE's table and its default cutoff, as asap_cutoff False)",
+    .flags = PESX_POTENTIAL_REPLICABLE,
     .state_size = sizeof(emt_state),
     .init = emt_init,
     .eval = emt_eval,

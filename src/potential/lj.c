@@ -61,6 +61,7 @@ const pesx_potential_type pesx_potential_lj = {
     .summary = "Lennard-Jones 4 eps ((sigma/r)^12 - (sigma/r)^6), optional cutoff with energy shift",
     .params_doc = "epsilon=1 (eV), sigma=1 (Angstrom), rc=inf (cutoff, Angstrom; inf, none or 0 = "
                   "all pairs, clusters only), shift=1 (subtract V(rc) per pair inside rc)",
+    .flags = PESX_POTENTIAL_REPLICABLE,
     .state_size = sizeof(lj_state),
     .init = lj_init,
     .eval = lj_eval,

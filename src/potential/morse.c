@@ -88,6 +88,7 @@ const pesx_potential_type pesx_potential_morse = {
     .params_doc = "D= (eV), alpha= (1/Angstrom), r0= (Angstrom), rc=inf (cutoff; inf, none or 0 "
                   "= all pairs, clusters only), shift=1 (subtract V(rc) per pair inside rc), "
                   "preset=pt (or positional morse:pt: D 0.7102, alpha 1.6047, r0 2.897, rc 9.5, shift 1)",
+    .flags = PESX_POTENTIAL_REPLICABLE,
     .state_size = sizeof(morse_state),
     .init = morse_init,
     .eval = morse_eval,

@@ -72,5 +72,5 @@ const pesx_potential_type pesx_potential_muller_brown = {
     .init = mb_init,
     .eval = mb_eval,
     .cutoff = mb_cutoff,
-    .flags = PESX_POTENTIAL_MODEL_SURFACE,
+    .flags = PESX_POTENTIAL_MODEL_SURFACE | PESX_POTENTIAL_REPLICABLE,
 };

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "potential_impl.h"
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 struct pesx_potential {
     const pesx_potential_type *type;
@@ -14,6 +17,9 @@ struct pesx_potential {
     char *spec;
     size_t calls;   /* the ledger: structures given to the type, */
     double seconds; /* and the wall time spent in it              */
+    /* REPLICABLE types: states of threads 1.. of a batch, from the spec */
+    pesx_potential **replicas;
+    size_t n_replicas;
 };
 
 /* "epsilon, sigma, rc" from params_doc's "key=" words. */
@@ -131,6 +137,9 @@ void pesx_potential_free(pesx_potential *p)
 {
     if (!p)
         return;
+    for (size_t t = 0; t < p->n_replicas; t++)
+        pesx_potential_free(p->replicas[t]);
+    free(p->replicas);
     if (p->type->release)
         p->type->release(p->state);
     free(p->state);
@@ -237,11 +246,72 @@ int pesx_potential_eval(pesx_potential *p, const pesx_atoms *a, pesx_potential_r
     return status ? status : eval_finish(p, a, r);
 }
 
-/* The type's own batch evaluation, or one structure after another. */
+/* Threads a batch of K may use: one per structure up to OpenMP's count,
+ * each with its own replica state (made on first use; 1 if that fails). */
+static size_t batch_threads(pesx_potential *p, size_t k)
+{
+    size_t nt = 1;
+#ifdef _OPENMP
+    if ((p->type->flags & PESX_POTENTIAL_REPLICABLE) && !omp_in_parallel())
+        nt = (size_t)omp_get_max_threads();
+#endif
+    if (nt > k)
+        nt = k;
+    if (nt > p->n_replicas + 1) {
+        pesx_potential **more = realloc(p->replicas, (nt - 1) * sizeof *more);
+        if (!more)
+            return p->n_replicas + 1;
+        p->replicas = more;
+        while (p->n_replicas < nt - 1) {
+            pesx_potential *q = pesx_potential_open(p->spec);
+            if (!q) {
+                pesx_error_clear(); /* fewer threads, same results */
+                break;
+            }
+            p->replicas[p->n_replicas++] = q;
+        }
+        if (nt > p->n_replicas + 1)
+            nt = p->n_replicas + 1;
+    }
+    return nt;
+}
+
+/* One structure after another on NT threads; *FAILED and the error are
+ * those of the first structure (by index) that failed, as serially. */
+static int threaded_eval_many(pesx_potential *p, size_t nt, size_t k, const pesx_atoms *const *a,
+                              pesx_potential_result *r, size_t *failed)
+{
+    size_t first_bad = k;
+    pesx_error kept;
+    memset(&kept, 0, sizeof kept);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (size_t i = 0; i < k; i++) {
+        size_t t = 0;
+#ifdef _OPENMP
+        t = (size_t)omp_get_thread_num();
+#endif
+        pesx_potential *q = t ? p->replicas[t - 1] : p;
+        if (type_eval(q, a[i], r + i) == PESX_OK)
+            continue;
+#pragma omp critical(pesx_potential_batch_error)
+        if (i < first_bad) {
+            first_bad = i;
+            kept = *pesx_error_last();
+        }
+    }
+    if (first_bad == k)
+        return PESX_OK;
+    *failed = first_bad;
+    return pesx_error_set(kept.code, kept.file[0] ? kept.file : NULL, kept.line, "%s", kept.msg);
+}
+
+/* The type's own batch evaluation, threads over replicas, or one structure
+ * after another. */
 static int type_eval_many(pesx_potential *p, size_t k, const pesx_atoms *const *a,
                           pesx_potential_result *r, size_t *failed)
 {
     int status;
+    size_t nt;
     if (p->type->eval_many) {
         status = p->type->eval_many(p->state, k, a, r, failed);
         for (size_t i = 0; (p->type->flags & PESX_POTENTIAL_NO_ATOM_ENERGIES) && i < k; i++)
@@ -249,6 +319,8 @@ static int type_eval_many(pesx_potential *p, size_t k, const pesx_atoms *const *
                 r[i].atom_energies[j] = NAN;
         return status;
     }
+    if ((nt = batch_threads(p, k)) > 1)
+        return threaded_eval_many(p, nt, k, a, r, failed);
     for (size_t i = 0; i < k; i++)
         if ((status = type_eval(p, a[i], r + i))) {
             *failed = i;
