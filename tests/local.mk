@@ -23,3 +23,6 @@ nobase_dist_pkgdata_DATA += potentials/agcu100.xml potentials/agcu100.md \
 # They load by name and give their example's barrier
 TESTS += tests/cli/shipped.sh
 EXTRA_DIST += tests/cli/shipped.sh
+# The Kalman filter gives the same fit with any OMP_NUM_THREADS (issue 17)
+TESTS += tests/cli/fit_threads.sh
+EXTRA_DIST += tests/cli/fit_threads.sh
