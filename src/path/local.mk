@@ -51,3 +51,10 @@ EXTRA_DIST += tests/cli/saddle.sh tests/cli/vib.sh
 noinst_PROGRAMS += tests/bench/bench_saddle_pt
 tests_bench_bench_saddle_pt_SOURCES = tests/bench/bench_saddle_pt.c
 tests_bench_bench_saddle_pt_LDADD = src/libpesx-core.la $(PESX_LIBS)
+# ideal-gas thermochemistry and Eyring rates of molecules (issue 16.4)
+src_libpesx_core_la_SOURCES += include/pesx/path_thermo.h src/path/thermo.c
+check_PROGRAMS += tests/check_thermo
+TESTS += tests/check_thermo
+tests_check_thermo_SOURCES = tests/check_thermo.c $(TESTUTIL)
+tests_check_thermo_CFLAGS = $(TEST_CFLAGS)
+tests_check_thermo_LDADD = $(TEST_LDADD)

@@ -27,6 +27,19 @@ expect 0 '1 modes' "no warning at the minimum" -- "$PESX" vib "$work/oh.xyz" \
     -p "morse:D=4.7,alpha=1.9,r0=$r0"
 checks=$((checks + 1))
 ! grep -q 'stationary' "$work/err" && pass "the minimum is not warned about" || fail "warning at a minimum"
+# --thermo: ideal gas (checked against ASE in tests/check_thermo); ZPE = h c nu / 2
+expect 0 'linear, 1 vibrations' "OH --thermo: a linear molecule" -- \
+    "$PESX" vib "$work/oh.xyz" -p "morse:D=4.7,alpha=1.9,r0=$r0" --thermo --spin 0.5
+zpe=$(awk '$1 == "E" { print $5 }' "$work/out")
+freq=$(awk '$1 == 1 && NF >= 3 { print $2 }' "$work/out")
+want=$(awk -v f="$freq" 'BEGIN { printf "%.6f", 0.5 * 4.135667696e-15 * 2.99792458e10 * f }')
+checks=$((checks + 1))
+awk -v a="$zpe" -v b="$want" 'BEGIN { exit !(a - b < 2e-5 && b - a < 2e-5) }' &&
+    pass "ZPE $zpe eV = h c nu / 2 = $want" || fail "ZPE $zpe, expected $want"
+expect 2 'needs 1 vibrations' "--thermo with the rigid modes kept" -- \
+    "$PESX" vib "$work/oh.xyz" -p "morse:D=4.7,alpha=1.9,r0=$r0" --thermo --no-project
+expect 2 'error' "--symmetry 0" -- \
+    "$PESX" vib "$work/oh.xyz" -p "morse:D=4.7,alpha=1.9,r0=$r0" --thermo --symmetry 0
 expect 2 'error' "missing potential" -- "$PESX" vib "$work/oh.xyz"
 expect 2 'error' "missing file" -- "$PESX" vib "$work/none.xyz" -p lj
 finish
