@@ -26,3 +26,10 @@ TESTS += tests/cli/embed.sh
 EXTRA_DIST += tests/cli/embed.sh examples/embed/energy.c examples/embed/Makefile \
 	examples/embed/README.md
 AM_TESTS_ENVIRONMENT += CC='$(CC)'; export CC; MAKE='$(MAKE)'; export MAKE;
+
+# The Python package (ctypes on libpesx.so.0; no compiler), installed where
+# Debian's python3 finds it for the prefix (/usr/local/lib/python3/dist-packages).
+pesxpythondir = $(prefix)/lib/python3/dist-packages/pesx
+dist_pesxpython_DATA = python/pesx/__init__.py python/pesx/_lib.py python/pesx/ase.py
+TESTS += tests/cli/python_ase.sh
+EXTRA_DIST += tests/cli/python_ase.sh
