@@ -24,6 +24,7 @@ struct pesx_learn {
     size_t m, cap;             /* data points                              */
     double *x, *e, *f;         /* m x 3n positions, m energies, m x 3n forces */
     double *X, *G;             /* m x dim free coordinates and gradients   */
+    unsigned char *frozen;     /* 3n: coordinates that do not move          */
     size_t calls;              /* reference calls made by this learner     */
     long i_react, i_prod, i_ci;/* data rows of the endpoints and the confirmed CI */
 };
@@ -171,6 +172,9 @@ pesx_learn *pesx_learn_alloc(pesx_potential *ref, pesx_potential *surrogate,
     l->n = tmpl->n;
     l->dim = 3 * pesx_atoms_n_free(tmpl);
     l->i_react = l->i_prod = l->i_ci = -1;
+    if ((l->frozen = calloc(3 * l->n, 1)))
+        for (size_t i = 0; i < l->n; i++)
+            memset(l->frozen + 3 * i, l->tmpl->fixed[i] != 0, 3);
     l->ss = pesx_potential_state(surrogate);
     l->ss->T = &learn_surrogate_gp;
     l->ss->fixed = l->tmpl->fixed;
@@ -178,8 +182,8 @@ pesx_learn *pesx_learn_alloc(pesx_potential *ref, pesx_potential *surrogate,
     l->ss->x = malloc((l->dim + 1) * sizeof(double));
     l->ss->g = malloc((l->dim + 1) * sizeof(double));
     l->ss->s = l->ss->T->alloc(l->dim, p);
-    if (!l->ss->x || !l->ss->g || !l->ss->s || read_seed(l)) {
-        if (!l->ss->x || !l->ss->g)
+    if (!l->frozen || !l->ss->x || !l->ss->g || !l->ss->s || read_seed(l)) {
+        if (!l->frozen || !l->ss->x || !l->ss->g)
             pesx_error_set(PESX_ENOMEM, NULL, 0, "learn: out of memory");
         pesx_learn_free(l);
         return NULL;
@@ -199,6 +203,7 @@ void pesx_learn_free(pesx_learn *l)
         memset(l->ss, 0, sizeof *l->ss);
     }
     pesx_atoms_free(l->tmpl);
+    free(l->frozen);
     free(l->x);
     free(l->e);
     free(l->f);
@@ -241,7 +246,7 @@ static int reference(pesx_learn *l, const double *x, long *row)
 static double row_fmax(const pesx_learn *l, long row)
 {
     double fmax, fnorm;
-    pesx_band_force_norms(l->n, l->tmpl->fixed, l->f + (size_t)row * 3 * l->n, &fmax, &fnorm);
+    pesx_band_force_norms(l->n, l->frozen, l->f + (size_t)row * 3 * l->n, &fmax, &fnorm);
     return fmax;
 }
 
