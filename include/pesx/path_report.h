@@ -89,6 +89,9 @@ typedef struct {
      * _seconds); written when ledger_calls > 0                               */
     size_t ledger_calls;
     double ledger_seconds;      /* wall seconds spent in the potential            */
+    /* a learning run (pesx_learn_report; written when learn_iterations > 0):
+     * force_calls then counts reference calls only                          */
+    size_t learn_iterations, learn_reference_calls, learn_surrogate_calls, learn_data;
 
     /* ---- profile along the path (NEB / barrier; n_images = 0 otherwise) -- */
     size_t n_images;            /* including both endpoints                       */

@@ -197,6 +197,9 @@ const char *pesx_potential_spec(const pesx_potential *p);
 double pesx_potential_cutoff(const pesx_potential *p);
 size_t pesx_potential_n_members(const pesx_potential *p);
 unsigned pesx_potential_flags(const pesx_potential *p);
+/* The type's state (for a module that owns an unregistered type, as the
+ * learning loop's surrogate). */
+void *pesx_potential_state(pesx_potential *p);
 /* The ledger of the work done in the potential: structures evaluated (force
  * calls, failed ones included) and wall seconds spent inside the type since
  * the potential was opened or last reset (a batch counts its wall time once). */

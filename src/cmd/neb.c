@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pesx/learn.h>
 #include <pesx/path.h>
 #include <pesx/structure_align.h>
 
@@ -19,7 +20,8 @@ static const char usage[] =
     "         [--precon auto|exp|none] [--max-step D] [--fix LIST]\n"
     "         [--memory M] [-o BAND.xyz] [--saddle SADDLE.xyz] [--traj TRAJ.xyz]\n"
     "         [--checkpoint FILE] [--checkpoint-every N] [--report REPORT.xml]\n"
-    "         [--plot PROFILE.svg] [-q] [-v]\n"
+    "         [--plot PROFILE.svg] [--learn [--learn-data DATA.xml] [--max-calls N]\n"
+    "         [--learn-sigma S]] [-q] [-v]\n"
     "pesx neb --resume CHECKPOINT.xyz -p POT [options]\n"
     "\n"
     "  -p, --potential SPEC   the potential (see 'pesx help potentials')\n"
@@ -58,6 +60,13 @@ static const char usage[] =
     "      --resume FILE      continue from a checkpoint (or any band file)\n"
     "      --report FILE      barrier report as XML\n"
     "      --plot FILE        energy profile as SVG\n"
+    "      --learn            learn the surface: -p is the reference, called only where a\n"
+    "                         Gaussian process on its calls is unsure or to confirm the\n"
+    "                         climbing image (--fmax-ci then defaults to 0.05)\n"
+    "      --learn-data FILE  seed data (data.xml) and the grown set, rewritten after\n"
+    "                         every reference call; a rerun repeats no call\n"
+    "      --max-calls N      at most N reference calls (then exit 1, data written)\n"
+    "      --learn-sigma S    energy sigma, eV, below which an image is trusted (0.05)\n"
     "  -q, --quiet            print only the report\n"
     "  -v, --verbose          more messages on stderr\n";
 
@@ -248,12 +257,84 @@ static int superpose_on_reactant(const pesx_potential *pot, const pesx_frame *fr
     return CMD_OK;
 }
 
+/* --learn: the band on the surrogate, the reference where it is unsure;
+ * the outputs and the report are the reference's. */
+static int learn_neb(pesx_potential *ref, pesx_potential *sur, pesx_neb *band, const pesx_neb_params *np,
+                     pesx_learn_params *lp, const char *output, const char *saddle,
+                     const char *report_xml, const char *plot)
+{
+    pesx_learn *l;
+    pesx_learn_status st;
+    pesx_report rep;
+    pesx_frame *fr = NULL;
+    size_t nf = 0;
+    int status, ws, exit_code;
+    int show = pesx_log_level() > PESX_LOG_QUIET;
+    lp->table = show ? stdout : NULL;
+    if (show)
+        printf("# pesx neb --learn: %zu images, reference %s, surrogate: Gaussian process "
+               "(energies and forces)\n# converged when the reference at the climbing image has "
+               "fmax <= %g eV/A and sigma < %g eV on every image (band on the surrogate: "
+               "climbing-image fmax < %g)\n",
+               pesx_neb_n_images(band), pesx_potential_spec(ref), lp->fmax_ci, lp->sigma,
+               np->fmax_ci);
+    if (!(l = pesx_learn_alloc(ref, sur, pesx_neb_image_atoms(band, 0), lp)))
+        return cmd_fail(pesx_error_last()->code);
+    status = pesx_learn_neb(l, band, &st);
+    if (status && status != PESX_ENOCONV) {
+        exit_code = cmd_fail(status);
+        if (lp->data_path)
+            fprintf(stderr, "pesx neb: the %zu reference structures so far are in %s\n",
+                    st.data, lp->data_path);
+        pesx_learn_free(l);
+        return exit_code;
+    }
+    if (status)
+        fprintf(stderr, "pesx neb: %s\n", pesx_error_last()->msg);
+    pesx_report_init(&rep);
+    ws = pesx_learn_band_frames(l, band, &fr, &nf);
+    if (!ws)
+        ws = pesx_xyz_write_file(output, fr, nf);
+    if (!ws) {
+        pesx_neb_status ns;
+        pesx_neb_get_status(band, &ns);
+        ws = pesx_xyz_write_file(saddle, &fr[ns.ci], 1);
+    }
+    if (!ws)
+        ws = pesx_learn_report(l, band, &st, &rep);
+    if (!ws) {
+        if (show)
+            printf("\n");
+        cmd_report_ledger(&rep, ref);
+        pesx_report_write_table(stdout, &rep);
+        if (report_xml)
+            ws = pesx_report_write_xml(report_xml, &rep);
+        if (!ws && plot)
+            ws = pesx_report_write_svg(plot, &rep);
+    }
+    if (ws)
+        exit_code = cmd_fail(ws);
+    else {
+        printf("%s: barrier %.6f eV (forward), %.6f eV (reverse); %zu reference calls "
+               "(%zu iterations, %zu surrogate calls, %zu structures in the data); wrote %s, %s\n",
+               status == PESX_OK ? "converged" : "NOT converged", rep.barrier_forward,
+               rep.barrier_reverse, st.reference_calls, st.iterations, st.surrogate_calls,
+               st.data, output, saddle);
+        exit_code = status == PESX_OK ? CMD_OK : CMD_FAILED;
+    }
+    if (fr)
+        pesx_frames_free(fr, nf);
+    pesx_report_release(&rep);
+    pesx_learn_free(l);
+    return exit_code;
+}
+
 int cmd_neb(int argc, char **argv)
 {
     enum {
         O_INTERP = 256, O_GUESS, O_RELAX, O_NO_ALIGN, O_K, O_KMIN, O_CLIMB, O_CLIMB_AFTER, O_FMAX, O_FMAX_CI,
         O_FNORM_CI, O_MAX_STEPS, O_OPTIMIZER, O_PRECON, O_MAX_STEP, O_MEMORY, O_SADDLE, O_TRAJ, O_CHK,
-        O_CHK_EVERY, O_RESUME, O_REPORT, O_PLOT
+        O_CHK_EVERY, O_RESUME, O_REPORT, O_PLOT, O_LEARN, O_LEARN_DATA, O_MAX_CALLS, O_LEARN_SIGMA
     };
     static const struct option options[] = {
         {"potential", required_argument, NULL, 'p'},
@@ -282,6 +363,10 @@ int cmd_neb(int argc, char **argv)
         {"resume", required_argument, NULL, O_RESUME},
         {"report", required_argument, NULL, O_REPORT},
         {"plot", required_argument, NULL, O_PLOT},
+        {"learn", no_argument, NULL, O_LEARN},
+        {"learn-data", required_argument, NULL, O_LEARN_DATA},
+        {"max-calls", required_argument, NULL, O_MAX_CALLS},
+        {"learn-sigma", required_argument, NULL, O_LEARN_SIGMA},
         CMD_FIX_OPTION,
         CMD_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -291,7 +376,7 @@ int cmd_neb(int argc, char **argv)
     const char *traj = NULL, *resume = NULL, *report_xml = NULL, *plot = NULL;
     const char *guess = NULL, *rpath = NULL, *ppath = NULL;
     pesx_neb_params np;
-    pesx_potential *pot = NULL;
+    pesx_potential *pot = NULL, *sur = NULL;
     pesx_frame fr, fp, *guesses = NULL;
     size_t n_guess = 0, n_knots = 0, pre_calls = 0;
     long n_images = 7, count;
@@ -301,9 +386,11 @@ int cmd_neb(int argc, char **argv)
     run_state rs;
     pesx_neb_status st;
     double *kx = NULL;
-    int c, status, exit_code = CMD_OK;
+    int c, status, exit_code = CMD_OK, learn = 0, fmax_ci_set = 0;
+    pesx_learn_params lp;
 
     pesx_neb_params_default(&np);
+    pesx_learn_params_default(&lp);
     np.mp.memory = 25;
     memset(&rs, 0, sizeof rs);
     rs.checkpoint = NULL;
@@ -363,6 +450,7 @@ int cmd_neb(int argc, char **argv)
             if (v < 0)
                 return cmd_usage_error("%s must be >= 0 (got %s)", name, optarg);
             *(c == O_FMAX ? &np.fmax : c == O_FMAX_CI ? &np.fmax_ci : &np.fnorm_ci) = v;
+            fmax_ci_set |= c == O_FMAX_CI;
             break;
         }
         case O_MAX_STEPS:
@@ -406,6 +494,17 @@ int cmd_neb(int argc, char **argv)
         case O_RESUME: resume = optarg; break;
         case O_REPORT: report_xml = optarg; break;
         case O_PLOT: plot = optarg; break;
+        case O_LEARN: learn = 1; break;
+        case O_LEARN_DATA: lp.data_path = optarg; break;
+        case O_MAX_CALLS:
+            if (cmd_parse_count("--max-calls", optarg, 1, 100000000, &count))
+                return CMD_BAD_INPUT;
+            lp.max_calls = (size_t)count;
+            break;
+        case O_LEARN_SIGMA:
+            if (cmd_parse_positive("--learn-sigma", optarg, &lp.sigma))
+                return CMD_BAD_INPUT;
+            break;
         case CMD_OPT_FIX: cmd_set_fix(optarg); break;
         case 'q': cmd_quiet(); break;
         case 'v': cmd_verbose(); break;
@@ -429,6 +528,13 @@ int cmd_neb(int argc, char **argv)
         return cmd_usage_error(
             "--resume continues a band: --guess, --relax-ends and --no-align do not apply");
 
+    if (!learn && (lp.data_path || lp.max_calls))
+        return cmd_usage_error("--learn-data and --max-calls need --learn");
+    if (learn && (resume || traj || relax_ends || np.climb == PESX_CLIMB_OFF))
+        return cmd_usage_error("--learn does not take --resume (rerun with the same "
+                               "--learn-data), --traj, --relax-ends or --climb off");
+    if (learn)
+        lp.fmax_ci = fmax_ci_set ? np.fmax_ci : 0.05;
     if (!saddle) {
         side_file(output, "-saddle.xyz", saddle_buf, sizeof saddle_buf);
         saddle = saddle_buf;
@@ -439,7 +545,7 @@ int cmd_neb(int argc, char **argv)
     }
     {
         /* every output location, before the first force call */
-        const char *outs[] = {output, saddle, rs.checkpoint, traj, report_xml, plot};
+        const char *outs[] = {output, saddle, rs.checkpoint, traj, report_xml, plot, lp.data_path};
         for (size_t k = 0; k < sizeof outs / sizeof *outs; k++)
             if (outs[k] && (status = pesx_output_check(outs[k])))
                 return cmd_fail(status);
@@ -565,7 +671,18 @@ int cmd_neb(int argc, char **argv)
         }
         n = fr.atoms->n;
         N = (size_t)n_images + 2;
-        band = pesx_neb_alloc(pot, fr.atoms, N, &np);
+        if (learn) {
+            /* the band runs on the surrogate; its climbing image converged
+             * well below the reference's test, so that the reference call
+             * there can pass it */
+            np.climb = PESX_CLIMB_ON;
+            np.fmax_ci = 0.5 * lp.fmax_ci;
+            if (!(sur = pesx_learn_surrogate_alloc(pot))) {
+                exit_code = cmd_fail(pesx_error_last()->code);
+                goto out;
+            }
+        }
+        band = pesx_neb_alloc(learn ? sur : pot, fr.atoms, N, &np);
         if (!band) {
             exit_code = cmd_fail(pesx_error_last()->code);
             goto out;
@@ -598,6 +715,10 @@ int cmd_neb(int argc, char **argv)
             pesx_neb_set_status(band, 0, pre_calls, 0, 0, np.climb == PESX_CLIMB_ON);
     }
 
+    if (learn) {
+        exit_code = learn_neb(pot, sur, band, &np, &lp, output, saddle, report_xml, plot);
+        goto out;
+    }
     rs.band = band;
     rs.print_steps = pesx_log_level() > PESX_LOG_QUIET;
     if (traj) {
@@ -702,6 +823,7 @@ out:
     free(kx);
     pesx_frame_release(&fr);
     pesx_frame_release(&fp);
+    pesx_potential_free(sur);
     pesx_potential_free(pot);
     return exit_code;
 }

@@ -77,6 +77,12 @@ int pesx_report_write_xml(const char *path, const pesx_report *r)
         attr(fp, "seconds", r->ledger_seconds);
         fprintf(fp, "/>\n");
     }
+    if (r->learn_iterations)
+        fprintf(fp,
+                "  <learn iterations=\"%zu\" reference-calls=\"%zu\" surrogate-calls=\"%zu\""
+                " data=\"%zu\"/>\n",
+                r->learn_iterations, r->learn_reference_calls, r->learn_surrogate_calls,
+                r->learn_data);
     if (isfinite(r->spline_e_max)) {
         fprintf(fp, "  <spline kind=\"cubic-hermite\"");
         attr(fp, "s-max", r->spline_s_max);

@@ -408,3 +408,8 @@ void pesx_potential_reset_calls(pesx_potential *p)
         p->seconds = 0.0;
     }
 }
+
+void *pesx_potential_state(pesx_potential *p)
+{
+    return p->state;
+}
