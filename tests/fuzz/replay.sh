@@ -13,7 +13,7 @@ bin=${abs_top_builddir:-.}/tests/fuzz
 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 export OPENBLAS_NUM_THREADS OMP_NUM_THREADS
 status=0
-for h in xyz data_xml input_data potential_xml n2p2 spec; do
+for h in xyz data_xml input_data potential_xml n2p2 spec mode; do
     set --
     for f in $(fuzz_seeds $h) "$src/corpus/$h"/* "$src/regress/$h"/*; do
         [ -f "$f" ] && set -- "$@" "$f"

@@ -14,7 +14,7 @@ set -eu
 dist=$1
 build=$2
 seconds=${FUZZ_SECONDS:-60}
-harnesses=${FUZZ_HARNESSES:-xyz data_xml input_data potential_xml n2p2 spec}
+harnesses=${FUZZ_HARNESSES:-xyz data_xml input_data potential_xml n2p2 spec mode}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/fuzz/seeds.sh"
 
