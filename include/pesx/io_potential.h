@@ -116,6 +116,12 @@ pesx_potential_file_element *pesx_potential_file_add_element(
     pesx_potential_file *pf, const char *symbol, size_t n_sf, size_t n_sizes,
     const size_t *sizes);
 
+/* Weights and biases of one network with layer sizes SIZES[0..N_SIZES-1];
+ * SIZE_MAX when the count does not fit a size_t.  Readers compare it with
+ * what the file holds before they allocate (a header cannot make pesx
+ * allocate more than the file could fill). */
+size_t pesx_potential_file_weight_count(size_t n_sizes, const size_t *sizes);
+
 /* Set parameter NAME of SF (append when new). */
 int pesx_potential_file_sf_set(pesx_potential_file_sf *sf, const char *name, double value);
 /* 1 and *value when SF has parameter NAME, else 0. */

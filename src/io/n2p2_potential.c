@@ -587,6 +587,31 @@ static int read_scaling(const char *path, const n2p2_input *in, const size_t *co
     return st;
 }
 
+/* Fewer weights in weights.ZZZ.data than the network input.nn declares are
+ * refused before the network is allocated, so a header cannot make pesx
+ * allocate more than the file holds (read_weights refuses too many). */
+static int check_weights_count(const char *dir, int z, size_t n_sizes, const size_t *sizes)
+{
+    char path[4200], buf[4096];
+    size_t nw = pesx_potential_file_weight_count(n_sizes, sizes), k = 0;
+    long ln = 0;
+    n2p2_line l;
+    FILE *fp;
+    snprintf(path, sizeof path, "%s/weights.%03d.data", dir, z);
+    if (!(fp = fopen(path, "r")))
+        return pesx_error_set(PESX_EIO, path, 0, "cannot open: %s", strerror(errno));
+    while (k < nw && fgets(buf, sizeof buf, fp)) {
+        ln++;
+        if (buf[0] != '#' && n2p2_split(&l, buf) > 0)
+            k++;
+    }
+    fclose(fp);
+    if (k < nw)
+        return pesx_error_set(PESX_EINVAL, path, ln,
+                              "%zu weights, but the network in input.nn needs %zu", k, nw);
+    return PESX_OK;
+}
+
 static int read_weights(const char *path, double *w, size_t nw)
 {
     FILE *fp = fopen(path, "r");
@@ -694,6 +719,8 @@ int pesx_n2p2_read(const char *dir, double length_unit, double energy_unit,
         for (int k = 0; k < in->n_hidden[e]; k++)
             sizes[ns++] = in->nodes[e][k];
         sizes[ns++] = 1;
+        if ((st = check_weights_count(dir, in->z[e], ns, sizes)))
+            goto done;
         if (!(el = pesx_potential_file_add_element(pf, in->sym[e], count[e], ns, sizes))) {
             st = pesx_error_last()->code;
             goto done;

@@ -2,6 +2,7 @@
  * the consistency rules of the format (pesx-potential(5)). */
 #include <config.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "io/potential_file_impl.h"
@@ -73,6 +74,21 @@ int pesx_potential_file_copy(pesx_potential_file *dst, const pesx_potential_file
     return PESX_OK;
 }
 
+size_t pesx_potential_file_weight_count(size_t n_sizes, const size_t *sizes)
+{
+    size_t n = 0;
+    for (size_t l = 1; l < n_sizes; l++) {
+        size_t a = sizes[l - 1], b = sizes[l], p;
+        if (a == SIZE_MAX || (b && a + 1 > SIZE_MAX / b))
+            return SIZE_MAX;
+        p = (a + 1) * b;
+        if (p >= SIZE_MAX - n)
+            return SIZE_MAX;
+        n += p;
+    }
+    return n;
+}
+
 pesx_potential_file_element *pesx_potential_file_add_element(
     pesx_potential_file *pf, const char *symbol, size_t n_sf, size_t n_sizes,
     const size_t *sizes)
@@ -105,9 +121,12 @@ pesx_potential_file_element *pesx_potential_file_add_element(
     e.z = z;
     e.n_sf = n_sf;
     e.n_sizes = n_sizes;
-    e.n_weights = 0;
-    for (size_t l = 1; l < n_sizes; l++)
-        e.n_weights += sizes[l - 1] * sizes[l] + sizes[l];
+    e.n_weights = pesx_potential_file_weight_count(n_sizes, sizes);
+    if (e.n_weights == SIZE_MAX || e.n_weights > SIZE_MAX / sizeof(double) / pf->n_members) {
+        pesx_error_set(PESX_EINVAL, "", 0, "element %s: the network has too many weights",
+                       symbol);
+        return NULL;
+    }
     e.sf = calloc(n_sf, sizeof *e.sf);
     e.size = malloc(n_sizes * sizeof *e.size);
     e.activation = calloc(n_sizes - 1, sizeof *e.activation);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,8 @@ static long node_line(const xmlNode *n)
     return n ? xmlGetLineNo(n) : 0;
 }
 
+static int failv(const reader *r, long line, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 static int failv(const reader *r, long line, const char *fmt, va_list ap)
 {
     return pesx_error_setv(PESX_EINVAL, r->path, line, fmt, ap);
@@ -462,6 +465,23 @@ static int read_members(reader *r, const xmlNode *net, pesx_potential_file_eleme
     return PESX_OK;
 }
 
+/* Characters of text inside the <weights> of NET: every weight takes at
+ * least one, so this bounds what the file can fill (read_members then
+ * checks each member's count exactly). */
+static size_t weights_text_length(const xmlNode *net)
+{
+    size_t len = 0;
+    for (const xmlNode *c = net->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || !is(c, "weights"))
+            continue;
+        xmlChar *v = xmlNodeGetContent(c);
+        if (v)
+            len += strlen((const char *)v);
+        xmlFree(v);
+    }
+    return len;
+}
+
 static int read_element(reader *r, const xmlNode *n)
 {
     char sym[8], layers[512], acts[1024];
@@ -544,10 +564,20 @@ static int read_element(reader *r, const xmlNode *n)
             return fail(r, net, "normalize-nodes=\"%s\": use 0 or 1", normalize);
     }
 
+    size_t nw = pesx_potential_file_weight_count(n_sizes, sizes);
+    size_t text = weights_text_length(net);
+    if (nw == SIZE_MAX || nw > text + 1)
+        return fail(r, net, "element %s: layers=\"%s\" needs %zu weights per member, more than "
+                            "the %zu characters of <weights> can hold",
+                    sym, layers, nw, text);
     pesx_potential_file_element *e =
         pesx_potential_file_add_element(r->pf, sym, n_sf, n_sizes, sizes);
-    if (!e)
-        return fail(r, n, "%s", pesx_error_last()->msg);
+    if (!e) { /* keep the code: out of memory must not read as bad input */
+        char msg[sizeof pesx_error_last()->msg];
+        int code = pesx_error_last()->code;
+        snprintf(msg, sizeof msg, "%s", pesx_error_last()->msg);
+        return pesx_error_set(code, r->path, node_line(n), "%s", msg);
+    }
     e->ref_energy = ref;
     e->normalize_nodes = norm;
     r->elem_line[z] = node_line(n);
@@ -679,7 +709,7 @@ int pesx_potential_file_read(const char *path, pesx_potential_file *pf)
                               XML_PARSE_BIG_LINES);
     if (!doc) {
         const xmlError *err = xmlCtxtGetLastError(ctxt);
-        char msg[512];
+        char msg[sizeof pesx_error_last()->msg];
         snprintf(msg, sizeof msg, "%s", err && err->message ? err->message : "cannot parse");
         size_t len = strlen(msg);
         while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
