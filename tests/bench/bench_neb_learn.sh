@@ -24,7 +24,7 @@ while read -r sys pot n ase_bar ml_calls ml_bar; do
     rc=$?
     calls=$(sed -n 's/.*<force-calls total="\([0-9]*\)".*/\1/p' "$tmp/r.xml")
     barrier=$(sed -n 's/.*<barrier forward="\([^"]*\)".*/\1/p' "$tmp/r.xml")
-    cpu=$(awk '{ printf "%.2f", $1 + $2 }' "$tmp/time.txt")
+    cpu=$(awk 'END { printf "%.2f", $1 + $2 }' "$tmp/time.txt")  # last line: time prepends the exit status
     printf '  %-16s %3s | %6s %9.4f %6s %4s | %8s | %6s %8s\n' "$sys" "$n" "$((calls - 2))" \
         "$barrier" "$cpu" "$([ $rc = 0 ] && echo yes || echo no)" "$ase_bar" "$ml_calls" "$ml_bar"
 done <<EOF2
